@@ -1,0 +1,4 @@
+/**
+ * Vaadin console over the control plane's application services.
+ */
+package dev.pier.console;

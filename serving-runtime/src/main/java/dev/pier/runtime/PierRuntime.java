@@ -1,0 +1,139 @@
+package dev.pier.runtime;
+
+import dev.pier.runtime.grpc.GrpcServer;
+import dev.pier.runtime.metrics.RuntimeMetrics;
+import dev.pier.runtime.model.ModelServer;
+import dev.pier.runtime.rest.RestServer;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The serving runtime executable: loads the model repository and serves it over OIP REST, OIP gRPC
+ * and Prometheus metrics. No framework, so it starts in well under a second for small models.
+ *
+ * <p>Shutdown (SIGTERM or SIGINT): readiness turns false at once, the servers stop accepting,
+ * in-flight requests finish within {@code shutdown-grace}, then the sessions close.
+ */
+public final class PierRuntime implements AutoCloseable {
+  private final RuntimeConfig config;
+  private final ModelServer models;
+  private final RestServer rest;
+  private final GrpcServer grpc;
+  private final HTTPServer metricsServer;
+
+  private PierRuntime(RuntimeConfig config) throws IOException {
+    this.config = config;
+    RuntimeMetrics metrics = new RuntimeMetrics();
+    this.models =
+        new ModelServer(
+            config.modelRepository(),
+            config.modelDefaults(),
+            config.memoryBudgetBytes(),
+            config.maxArtifactBytes(),
+            metrics);
+    this.rest =
+        new RestServer(
+            models,
+            config.host(),
+            config.httpPort(),
+            config.maxRequestBytes(),
+            config.httpThreads());
+    this.grpc =
+        new GrpcServer(
+            models,
+            config.host(),
+            config.grpcPort(),
+            (int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
+            config.grpcThreads());
+    this.metricsServer =
+        HTTPServer.builder()
+            .hostname(config.host())
+            .port(config.metricsPort())
+            .registry(metrics.registry())
+            .buildAndStart();
+  }
+
+  /** Starts the servers (live at once, ready once the models are loaded) and loads the models. */
+  public static PierRuntime start(RuntimeConfig config) throws IOException {
+    PierRuntime runtime = new PierRuntime(config);
+    runtime.rest.start();
+    runtime.grpc.start();
+    System.out.printf(
+        "pier-runtime listening: http=%d grpc=%d metrics=%d repository=%s%n",
+        runtime.rest.port(),
+        runtime.grpc.port(),
+        runtime.metricsServer.getPort(),
+        config.modelRepository().toAbsolutePath());
+    long started = System.nanoTime();
+    runtime.models.loadRepository(config.loadThreads());
+    System.out.printf(
+        "pier-runtime ready=%s: %d model versions in the index, loaded in %d ms%n",
+        runtime.models.ready(),
+        runtime.models.repositoryIndex(false).size(),
+        (System.nanoTime() - started) / 1_000_000);
+    return runtime;
+  }
+
+  public int httpPort() {
+    return rest.port();
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int metricsPort() {
+    return metricsServer.getPort();
+  }
+
+  @Override
+  public void close() {
+    models.beginShutdown();
+    rest.stop(config.shutdownGrace());
+    grpc.close();
+    metricsServer.close();
+    models.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(usage());
+      return;
+    }
+    RuntimeConfig config;
+    try {
+      config = RuntimeConfig.resolve(args, System.getenv());
+    } catch (RuntimeConfig.ConfigException e) {
+      System.err.println("pier-runtime: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PierRuntime runtime = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runtime.close();
+                  System.out.println("pier-runtime stopped");
+                  stopped.countDown();
+                },
+                "pier-shutdown"));
+    stopped.await();
+  }
+
+  private static String usage() {
+    StringBuilder usage =
+        new StringBuilder(
+            "usage: java -jar pier-runtime.jar [--key value]...\n"
+                + "Each key may also be set as PIER_<KEY> in the environment or in a --config"
+                + " properties file.\n\n");
+    for (var entry : RuntimeConfig.DEFAULTS.entrySet()) {
+      usage.append(String.format("  --%-20s default %s%n", entry.getKey(), entry.getValue()));
+    }
+    usage.append(
+        String.format("  --%-20s a properties file with any of the keys above%n", "config"));
+    return usage.toString();
+  }
+}

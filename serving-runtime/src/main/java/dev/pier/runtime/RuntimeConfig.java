@@ -1,0 +1,259 @@
+package dev.pier.runtime;
+
+import dev.pier.runtime.model.ModelConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runtime's settings, typed and validated at start. Each setting has one key, spelled {@code
+ * --http-port} on the command line, {@code PIER_HTTP_PORT} in the environment and {@code http-port}
+ * in a {@code --config} properties file; the command line wins over the environment, which wins
+ * over the file. An unknown key or a bad value stops startup with a message naming the key.
+ */
+public record RuntimeConfig(
+    Path modelRepository,
+    String host,
+    int httpPort,
+    int grpcPort,
+    int metricsPort,
+    int httpThreads,
+    int grpcThreads,
+    long maxRequestBytes,
+    long memoryBudgetBytes,
+    long maxArtifactBytes,
+    int intraOpThreads,
+    int interOpThreads,
+    ModelConfig.ExecutionProvider executionProvider,
+    int maxQueueSize,
+    int loadThreads,
+    Duration shutdownGrace) {
+
+  /** Every key with its default, in the order {@code --help} lists them. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("model-repository", "models");
+    defaults.put("host", "0.0.0.0");
+    defaults.put("http-port", "8000");
+    defaults.put("grpc-port", "8001");
+    defaults.put("metrics-port", "8002");
+    defaults.put("http-threads", "64");
+    defaults.put("grpc-threads", "32");
+    defaults.put("max-request-size", "64MiB");
+    defaults.put("memory-budget", "0");
+    defaults.put("max-artifact-size", "4GiB");
+    defaults.put("intra-op-threads", "1");
+    defaults.put("inter-op-threads", "1");
+    defaults.put("execution-provider", "cpu");
+    defaults.put("max-queue-size", "1024");
+    defaults.put("load-threads", "4");
+    defaults.put("shutdown-grace", "10s");
+    return java.util.Collections.unmodifiableMap(defaults);
+  }
+
+  /** A setting that cannot be used; the message names the key. */
+  public static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Resolves the settings from the command line, the environment and an optional {@code --config}
+   * file.
+   */
+  public static RuntimeConfig resolve(String[] args, Map<String, String> environment)
+      throws ConfigException {
+    Map<String, String> commandLine = parseArguments(args);
+    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    String configFile =
+        commandLine.getOrDefault("config", environment.get(environmentName("config")));
+    if (configFile != null) {
+      values.putAll(readFile(Path.of(configFile)));
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String fromEnvironment = environment.get(environmentName(key));
+      if (fromEnvironment != null) {
+        values.put(key, fromEnvironment);
+      }
+    }
+    commandLine.remove("config");
+    values.putAll(commandLine);
+    return new RuntimeConfig(
+        Path.of(values.get("model-repository")),
+        values.get("host"),
+        port(values, "http-port"),
+        port(values, "grpc-port"),
+        port(values, "metrics-port"),
+        positive(values, "http-threads"),
+        positive(values, "grpc-threads"),
+        size(values, "max-request-size", 1),
+        size(values, "memory-budget", 0),
+        size(values, "max-artifact-size", 1),
+        positive(values, "intra-op-threads"),
+        positive(values, "inter-op-threads"),
+        executionProvider(values),
+        positive(values, "max-queue-size"),
+        positive(values, "load-threads"),
+        duration(values, "shutdown-grace"));
+  }
+
+  public ModelConfig.Defaults modelDefaults() {
+    return new ModelConfig.Defaults(
+        maxQueueSize, intraOpThreads, interOpThreads, executionProvider);
+  }
+
+  static String environmentName(String key) {
+    return "PIER_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static Map<String, String> parseArguments(String[] args) throws ConfigException {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new ConfigException(
+            "unexpected argument '" + arg + "'; settings look like --key value");
+      }
+      String key = arg.substring(2);
+      String value;
+      int equals = key.indexOf('=');
+      if (equals >= 0) {
+        value = key.substring(equals + 1);
+        key = key.substring(0, equals);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new ConfigException("setting --" + key + " needs a value");
+      }
+      if (!DEFAULTS.containsKey(key) && !key.equals("config")) {
+        throw new ConfigException("unknown setting --" + key + "; known settings: " + knownKeys());
+      }
+      values.put(key, value);
+    }
+    return values;
+  }
+
+  private static Map<String, String> readFile(Path file) throws ConfigException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!DEFAULTS.containsKey(key)) {
+        throw new ConfigException(
+            "unknown setting '" + key + "' in " + file + "; known settings: " + knownKeys());
+      }
+      values.put(key, properties.getProperty(key).trim());
+    }
+    return values;
+  }
+
+  static String knownKeys() {
+    return String.join(", ", DEFAULTS.keySet());
+  }
+
+  private static int port(Map<String, String> values, String key) throws ConfigException {
+    int port = integer(values, key);
+    if (port < 0 || port > 65535) {
+      throw new ConfigException(
+          key + " must be between 0 and 65535 (0 picks a free port), got " + port);
+    }
+    return port;
+  }
+
+  private static int positive(Map<String, String> values, String key) throws ConfigException {
+    int value = integer(values, key);
+    if (value < 1) {
+      throw new ConfigException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static int integer(Map<String, String> values, String key) throws ConfigException {
+    String value = values.get(key).trim();
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  /** A byte count: a plain number of bytes, or with a unit such as 512MiB or 2GB. */
+  static long size(Map<String, String> values, String key, long minimum) throws ConfigException {
+    String value = values.get(key).trim();
+    Matcher matcher = SIZE.matcher(value);
+    if (!matcher.matches()) {
+      throw new ConfigException(
+          key + " must be a size such as 67108864, 64MiB or 2GB, got '" + value + "'");
+    }
+    long multiplier =
+        switch (matcher.group(2) == null ? "B" : matcher.group(2)) {
+          case "KiB" -> 1L << 10;
+          case "MiB" -> 1L << 20;
+          case "GiB" -> 1L << 30;
+          case "TiB" -> 1L << 40;
+          case "KB" -> 1_000L;
+          case "MB" -> 1_000_000L;
+          case "GB" -> 1_000_000_000L;
+          case "TB" -> 1_000_000_000_000L;
+          default -> 1L;
+        };
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(Long.parseLong(matcher.group(1)), multiplier);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new ConfigException(key + " is too large: '" + value + "'");
+    }
+    if (bytes < minimum) {
+      throw new ConfigException(
+          key + " must be at least " + minimum + " bytes, got '" + value + "'");
+    }
+    return bytes;
+  }
+
+  private static Duration duration(Map<String, String> values, String key) throws ConfigException {
+    String value = values.get(key).trim();
+    Matcher matcher = DURATION.matcher(value);
+    if (!matcher.matches()) {
+      throw new ConfigException(
+          key + " must be a duration such as 500ms, 10s or 2m, got '" + value + "'");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+  }
+
+  private static ModelConfig.ExecutionProvider executionProvider(Map<String, String> values)
+      throws ConfigException {
+    String value = values.get("execution-provider").trim();
+    for (ModelConfig.ExecutionProvider provider : ModelConfig.ExecutionProvider.values()) {
+      if (provider.name().equalsIgnoreCase(value)) {
+        return provider;
+      }
+    }
+    throw new ConfigException("execution-provider must be cpu or cuda, got '" + value + "'");
+  }
+}

@@ -1,0 +1,194 @@
+package dev.pier.runtime.model;
+
+import ai.onnxruntime.OrtException;
+import dev.pier.runtime.metrics.RuntimeMetrics;
+import dev.pier.runtime.protocol.ErrorCode;
+import dev.pier.runtime.protocol.InferenceException;
+import dev.pier.runtime.protocol.InferenceRequest;
+import dev.pier.runtime.protocol.InferenceResponse;
+import dev.pier.runtime.protocol.InferenceService;
+import dev.pier.runtime.protocol.ModelMetadata;
+import dev.pier.runtime.protocol.ModelState;
+import dev.pier.runtime.protocol.RepositoryEntry;
+import dev.pier.runtime.tensor.Parameters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The runtime's {@link InferenceService}: resolves models in the repository, validates requests
+ * against their schema, runs them (batched where configured) and records metrics for every outcome.
+ */
+public final class ModelServer implements InferenceService, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ModelServer.class.getName());
+  private static final String PLATFORM = "onnxruntime_onnx";
+
+  private final ModelRepository repository;
+  private final String serverVersion;
+  private volatile boolean shuttingDown;
+
+  /**
+   * @param repositoryRoot the model repository directory
+   * @param defaults process-wide model defaults
+   * @param memoryBudgetBytes total model memory before least-recently-used eviction; 0 = unlimited
+   * @param maxArtifactBytes largest artifact the load API will fetch
+   */
+  public ModelServer(
+      Path repositoryRoot,
+      ModelConfig.Defaults defaults,
+      long memoryBudgetBytes,
+      long maxArtifactBytes,
+      RuntimeMetrics metrics) {
+    this.repository =
+        new ModelRepository(repositoryRoot, defaults, memoryBudgetBytes, maxArtifactBytes, metrics);
+    String implementationVersion = ModelServer.class.getPackage().getImplementationVersion();
+    this.serverVersion = implementationVersion == null ? "dev" : implementationVersion;
+  }
+
+  /** Loads every model in the repository directory. */
+  public void loadRepository(int parallelism) throws IOException {
+    repository.loadAll(parallelism);
+  }
+
+  /** Turns readiness off first, so load balancers stop sending before the servers stop. */
+  public void beginShutdown() {
+    shuttingDown = true;
+  }
+
+  @Override
+  public boolean live() {
+    return true;
+  }
+
+  @Override
+  public boolean ready() {
+    return !shuttingDown && repository.ready();
+  }
+
+  @Override
+  public ServerMetadata serverMetadata() {
+    return new ServerMetadata("pier-runtime", serverVersion, EXTENSIONS);
+  }
+
+  @Override
+  public ModelMetadata modelMetadata(String model, String version) {
+    ModelVersion resolved = repository.find(model, version);
+    ModelVersion.Schema schema = resolved.schema;
+    if (schema == null) {
+      throw new InferenceException(
+          ErrorCode.UNAVAILABLE,
+          "model '"
+              + model
+              + "' version "
+              + resolved.versionText
+              + " has never loaded: "
+              + resolved.reason);
+    }
+    List<String> versions =
+        version == null || version.isEmpty()
+            ? repository.versionsOf(model)
+            : List.of(resolved.versionText);
+    return new ModelMetadata(
+        model, versions, PLATFORM, schema.inputs(), schema.outputs(), schema.properties());
+  }
+
+  @Override
+  public boolean modelReady(String model, String version) {
+    try {
+      ModelState state = repository.find(model, version).state;
+      return !shuttingDown && (state == ModelState.READY || state == ModelState.EVICTED);
+    } catch (InferenceException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public InferenceResponse infer(String model, String version, InferenceRequest request) {
+    long start = System.nanoTime();
+    if (shuttingDown) {
+      throw new InferenceException(ErrorCode.SHUTTING_DOWN, "the server is shutting down");
+    }
+    ModelRepository.Lease lease = repository.acquire(model, version);
+    ModelVersion resolved = lease.version();
+    LoadedModel loaded = lease.loaded();
+    resolved.metrics.started();
+    try {
+      if (!loaded.tryEnter()) {
+        throw new InferenceException(
+            ErrorCode.OVERLOADED,
+            "model '"
+                + model
+                + "' has "
+                + loaded.config().maxQueueSize()
+                + " requests in flight; retry shortly");
+      }
+      try {
+        RequestValidator.ValidatedRequest validated =
+            RequestValidator.validate(model, loaded, request);
+        Execution execution = loaded.execute(validated);
+        resolved.metrics.succeeded(
+            System.nanoTime() - start,
+            execution.queueNanos(),
+            execution.computeNanos(),
+            execution.batchRows());
+        return new InferenceResponse(
+            model, resolved.versionText, request.id(), Parameters.EMPTY, execution.outputs());
+      } finally {
+        loaded.exit();
+      }
+    } catch (InferenceException e) {
+      resolved.metrics.failed(e.code(), System.nanoTime() - start);
+      throw e;
+    } catch (OrtException e) {
+      InferenceException mapped = fromOrt(model, e);
+      resolved.metrics.failed(mapped.code(), System.nanoTime() - start);
+      throw mapped;
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.ERROR, "inference on model " + resolved.displayName() + " failed", e);
+      resolved.metrics.failed(ErrorCode.INTERNAL, System.nanoTime() - start);
+      throw new InferenceException(
+          ErrorCode.INTERNAL, "internal error while running model '" + model + "'", e);
+    } finally {
+      loaded.release();
+    }
+  }
+
+  /**
+   * ONNX Runtime reports data-dependent failures (an index out of range, say) as invalid arguments:
+   * those are the caller's to fix. Anything else is the model's or the server's fault.
+   */
+  private static InferenceException fromOrt(String model, OrtException e) {
+    if (e.getCode() == ai.onnxruntime.OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+      return InferenceException.invalid(
+          "model '" + model + "' rejected the input: " + e.getMessage());
+    }
+    LOG.log(System.Logger.Level.ERROR, "model " + model + " failed to execute", e);
+    return new InferenceException(
+        ErrorCode.INTERNAL, "model '" + model + "' failed to execute: " + e.getMessage(), e);
+  }
+
+  @Override
+  public List<RepositoryEntry> repositoryIndex(boolean readyOnly) {
+    return repository.index(readyOnly);
+  }
+
+  @Override
+  public void load(String model, Parameters parameters) {
+    if (shuttingDown) {
+      throw new InferenceException(ErrorCode.SHUTTING_DOWN, "the server is shutting down");
+    }
+    repository.load(model, parameters == null ? Parameters.EMPTY : parameters);
+  }
+
+  @Override
+  public void unload(String model) {
+    repository.unload(model);
+  }
+
+  @Override
+  public void close() {
+    shuttingDown = true;
+    repository.close();
+  }
+}
