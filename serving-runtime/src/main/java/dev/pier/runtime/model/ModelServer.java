@@ -94,12 +94,8 @@ public final class ModelServer implements InferenceService, AutoCloseable {
 
   @Override
   public boolean modelReady(String model, String version) {
-    try {
-      ModelState state = repository.find(model, version).state;
-      return !shuttingDown && (state == ModelState.READY || state == ModelState.EVICTED);
-    } catch (InferenceException e) {
-      return false;
-    }
+    ModelState state = repository.find(model, version).state;
+    return !shuttingDown && (state == ModelState.READY || state == ModelState.EVICTED);
   }
 
   @Override

@@ -107,6 +107,9 @@ final class RequestValidator {
                 + ")");
       }
     }
+    if (input.strings() != null) {
+      checkText(input);
+    }
     // Decoders already match data to shape; this guards any future decoder that forgets to.
     long count = Shapes.elementCount(shape);
     if (count < 0 || count != input.heldElements()) {
@@ -119,6 +122,31 @@ final class RequestValidator {
               + Shapes.format(shape)
               + " needs "
               + (count < 0 ? "an impossible number of" : String.valueOf(count)));
+    }
+  }
+
+  /**
+   * ONNX Runtime's Java API passes string tensors as Java strings, so bytes that are not UTF-8
+   * would be silently replaced: refuse them instead of changing what the caller sent.
+   */
+  private static void checkText(Tensor input) {
+    java.nio.charset.CharsetDecoder decoder =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    byte[][] elements = input.strings();
+    for (int i = 0; i < elements.length; i++) {
+      try {
+        decoder.reset().decode(java.nio.ByteBuffer.wrap(elements[i]));
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw InferenceException.invalid(
+            "input '"
+                + input.name()
+                + "' element "
+                + i
+                + " is not valid UTF-8; ONNX string tensors hold text only");
+      }
     }
   }
 
