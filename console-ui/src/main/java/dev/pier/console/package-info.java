@@ -1,4 +1,2 @@
-/**
- * Vaadin console over the control plane's application services.
- */
+/** Vaadin console over the control plane's application services. */
 package dev.pier.console;

@@ -1,4 +1,5 @@
 /**
- * Registry, artifact store, endpoints and rollouts, scheduler, drivers, gateway and REST API. Talks to serving runtimes only over the Open Inference Protocol.
+ * Registry, artifact store, endpoints and rollouts, scheduler, drivers, gateway and REST API. Talks
+ * to serving runtimes only over the Open Inference Protocol.
  */
 package dev.pier.controlplane;

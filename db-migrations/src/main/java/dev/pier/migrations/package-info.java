@@ -1,4 +1,5 @@
 /**
- * Flyway SQL migrations for the control plane's PostgreSQL schema; the control plane validates its schema against them.
+ * Flyway SQL migrations for the control plane's PostgreSQL schema; the control plane validates its
+ * schema against them.
  */
 package dev.pier.migrations;

@@ -28,7 +28,9 @@ public interface InferenceService {
    */
   ModelMetadata modelMetadata(String model, String version);
 
-  /** @throws InferenceException NOT_FOUND for an unknown model or version */
+  /**
+   * @throws InferenceException NOT_FOUND for an unknown model or version
+   */
   boolean modelReady(String model, String version);
 
   /**

@@ -11,13 +11,19 @@ public final class Shapes {
    * Integer#MAX_VALUE} elements (no single tensor Pier accepts is that large).
    */
   public static long elementCount(long[] shape) {
-    long count = 1;
+    boolean empty = false;
     for (long dimension : shape) {
       if (dimension < 0) {
         return -1;
       }
-      count *= dimension;
-      if (count > Integer.MAX_VALUE) {
+      empty |= dimension == 0;
+    }
+    if (empty) {
+      return 0;
+    }
+    long count = 1;
+    for (long dimension : shape) {
+      if (dimension > Integer.MAX_VALUE || (count *= dimension) > Integer.MAX_VALUE) {
         return -1;
       }
     }

@@ -63,7 +63,8 @@ class RestProtocolIT {
     assertThat(metadata.get("versions")).isEqualTo(List.of("1"));
     assertThat(metadata.get("platform")).isEqualTo("onnxruntime_onnx");
     assertThat(metadata.get("inputs"))
-        .isEqualTo(List.of(Map.of("name", "features", "datatype", "FP32", "shape", List.of(-1L, 4L))));
+        .isEqualTo(
+            List.of(Map.of("name", "features", "datatype", "FP32", "shape", List.of(-1L, 4L))));
     assertThat(((Map<?, ?>) metadata.get("parameters")).get("pier.labels").toString())
         .contains("setosa");
     assertThat(json(runtime.get("/v2/models/iris/versions/1")).get("inputs"))
@@ -100,7 +101,7 @@ class RestProtocolIT {
         """
         {"inputs": [
           {"name": "island", "datatype": "BYTES", "shape": [1, 1], "data": ["Biscoe"]},
-          {"name": "sex", "datatype": "BYTES", "shape": [1, 1], "data": ["male"]},
+          {"name": "sex", "datatype": "BYTES", "shape": [1, 1], "data": ["MALE"]},
           {"name": "measurements", "datatype": "FP32", "shape": [1, 4], "data": [49.1, 14.5, 212, 4625]}
         ]}
         """;
@@ -163,7 +164,12 @@ class RestProtocolIT {
   }
 
   @ParameterizedTest
-  @CsvSource({"identity_fp16, FP16", "identity_bf16, BF16", "identity_uint64, UINT64", "identity_int8, INT8"})
+  @CsvSource({
+    "identity_fp16, FP16",
+    "identity_bf16, BF16",
+    "identity_uint64, UINT64",
+    "identity_int8, INT8"
+  })
   void binaryTensorDataRoundTripsBitExactly(String model, String datatype) {
     int width = datatype.equals("UINT64") ? 8 : datatype.equals("INT8") ? 1 : 2;
     byte[] raw = new byte[6 * width];
@@ -192,15 +198,21 @@ class RestProtocolIT {
                 .build());
     assertThat(response.statusCode()).isEqualTo(200);
     int jsonLength =
-        Integer.parseInt(response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        Integer.parseInt(
+            response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
     String responseHeader = new String(response.body(), 0, jsonLength, StandardCharsets.UTF_8);
-    assertThat(responseHeader).contains("\"binary_data_size\":" + raw.length).doesNotContain("\"data\"");
-    assertThat(Arrays.copyOfRange(response.body(), jsonLength, response.body().length)).isEqualTo(raw);
+    assertThat(responseHeader)
+        .contains("\"binary_data_size\":" + raw.length)
+        .doesNotContain("\"data\"");
+    assertThat(Arrays.copyOfRange(response.body(), jsonLength, response.body().length))
+        .isEqualTo(raw);
   }
 
   @Test
   void binaryStringsUseLengthPrefixes() throws IOException {
-    HttpResponse<String> text = sendBinaryStrings("a".getBytes(StandardCharsets.UTF_8), "ß🚢".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> text =
+        sendBinaryStrings(
+            "a".getBytes(StandardCharsets.UTF_8), "ß🚢".getBytes(StandardCharsets.UTF_8));
     assertThat(output(json(text), "output").get("data")).isEqualTo(List.of("a", "ß🚢"));
     // ONNX string tensors hold text: bytes that are not UTF-8 are refused, never mangled.
     HttpResponse<String> binary = sendBinaryStrings(new byte[] {0, (byte) 0xFF, 1});
@@ -247,7 +259,8 @@ class RestProtocolIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
     int jsonLength =
-        Integer.parseInt(response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        Integer.parseInt(
+            response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
     ByteBuffer binary =
         ByteBuffer.wrap(response.body(), jsonLength, response.body().length - jsonLength)
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -283,5 +296,4 @@ class RestProtocolIT {
     }
     return value;
   }
-
 }

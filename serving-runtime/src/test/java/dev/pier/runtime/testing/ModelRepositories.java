@@ -8,8 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /**
- * Builds throwaway model repositories for tests from the models the examples module generates, so
- * a test may add, change or break models without touching anyone else's.
+ * Builds throwaway model repositories for tests from the models the examples module generates, so a
+ * test may add, change or break models without touching anyone else's.
  */
 public final class ModelRepositories {
   private ModelRepositories() {}

@@ -33,7 +33,10 @@ public final class RuntimeProcess implements AutoCloseable {
   private final CountDownLatch listening = new CountDownLatch(1);
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private volatile int httpPort;
   private volatile int grpcPort;
   private volatile int metricsPort;
@@ -48,7 +51,8 @@ public final class RuntimeProcess implements AutoCloseable {
                 () -> {
                   try (BufferedReader lines =
                       new BufferedReader(
-                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
                       output.append(line).append('\n');
                       Matcher matcher = LISTENING.matcher(line);
@@ -122,7 +126,8 @@ public final class RuntimeProcess implements AutoCloseable {
   private void await(CountDownLatch latch) {
     try {
       if (!latch.await(STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("pier-runtime did not announce itself in " + STARTUP + ":\n" + output());
+        throw new IllegalStateException(
+            "pier-runtime did not announce itself in " + STARTUP + ":\n" + output());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -198,7 +203,8 @@ public final class RuntimeProcess implements AutoCloseable {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("pier-runtime did not stop within " + timeout + ":\n" + output());
+        throw new IllegalStateException(
+            "pier-runtime did not stop within " + timeout + ":\n" + output());
       }
       return process.exitValue();
     } catch (InterruptedException e) {
