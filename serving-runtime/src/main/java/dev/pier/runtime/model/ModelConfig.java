@@ -165,9 +165,7 @@ public record ModelConfig(
         enumValue(map, "optimization_level", OptimizationLevel.class, OptimizationLevel.ALL),
         enumValue(map, "execution_provider", ExecutionProvider.class, defaults.executionProvider()),
         nonNegativeInt(map, "cuda_device", 0),
-        map.containsKey("memory_bytes")
-            ? Optional.of((long) positiveInt(map, "memory_bytes", 0, Integer.MAX_VALUE))
-            : Optional.empty(),
+        memoryBytes(map.get("memory_bytes")),
         labels(map.get("labels")),
         versionPolicy(map.get("version_policy")));
   }
@@ -190,6 +188,17 @@ public record ModelConfig(
     int maxBatchSize = positiveInt(map, "max_batch_size", 32, 1 << 16);
     int delayMicros = nonNegativeInt(map, "max_queue_delay_microseconds", 500);
     return Optional.of(new Batching(maxBatchSize, Duration.ofNanos(delayMicros * 1_000L)));
+  }
+
+  private static Optional<Long> memoryBytes(Object value) throws ConfigException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Long bytes) || bytes < 1) {
+      throw new ConfigException(
+          "config.json: 'memory_bytes' must be a positive integer, got " + value);
+    }
+    return Optional.of(bytes);
   }
 
   private static List<String> labels(Object value) throws ConfigException {
