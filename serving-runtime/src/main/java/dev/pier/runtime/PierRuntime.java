@@ -6,7 +6,9 @@ import dev.pier.runtime.model.ModelServer;
 import dev.pier.runtime.rest.RestServer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /**
  * The serving runtime executable: loads the model repository and serves it over OIP REST, OIP gRPC
@@ -109,18 +111,25 @@ public final class PierRuntime implements AutoCloseable {
       System.exit(2);
       return;
     }
-    PierRuntime runtime = start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  runtime.close();
-                  System.out.println("pier-runtime stopped");
-                  stopped.countDown();
-                },
-                "pier-shutdown"));
-    stopped.await();
+    // The runtime handles SIGTERM and SIGINT itself instead of in a shutdown hook: ONNX Runtime
+    // registers a hook that frees its native environment, and hooks run concurrently, so a hook of
+    // ours would still be draining requests while ONNX Runtime's freed the memory under them.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(signal), received -> stopRequested.countDown());
+    }
+    PierRuntime runtime;
+    try {
+      runtime = start(config);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      System.err.println("pier-runtime: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    stopRequested.await();
+    runtime.close();
+    System.out.println("pier-runtime stopped");
+    System.exit(0);
   }
 
   private static String usage() {

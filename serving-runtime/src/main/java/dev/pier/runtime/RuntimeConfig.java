@@ -37,6 +37,10 @@ public record RuntimeConfig(
     int loadThreads,
     Duration shutdownGrace) {
 
+  /** Default worker threads per front end: two per processor, at least four. */
+  static final int WORKERS_PER_PROCESSOR_DEFAULT =
+      Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
   /** Every key with its default, in the order {@code --help} lists them. */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -47,8 +51,9 @@ public record RuntimeConfig(
     defaults.put("http-port", "8000");
     defaults.put("grpc-port", "8001");
     defaults.put("metrics-port", "8002");
-    defaults.put("http-threads", "64");
-    defaults.put("grpc-threads", "32");
+    // Requests waiting for a batch hold no thread, so a few per core keep every core busy.
+    defaults.put("http-threads", Integer.toString(WORKERS_PER_PROCESSOR_DEFAULT));
+    defaults.put("grpc-threads", Integer.toString(WORKERS_PER_PROCESSOR_DEFAULT));
     defaults.put("max-request-size", "64MiB");
     defaults.put("memory-budget", "0");
     defaults.put("max-artifact-size", "4GiB");

@@ -52,7 +52,8 @@ public final class GrpcServer implements AutoCloseable {
    * @param port port to bind; 0 picks a free one, see {@link #port()}
    * @param maxMessageBytes largest request message accepted; larger ones fail with
    *     RESOURCE_EXHAUSTED before any of Pier's code runs
-   * @param threads inference workers, which is also how many inference calls may wait for one
+   * @param threads inference workers; up to 32 calls per worker may wait for one, beyond that calls
+   *     fail fast (each model's max_queue_size is the finer limit behind this one)
    */
   public GrpcServer(
       InferenceService service, String host, int port, int maxMessageBytes, int threads) {
@@ -62,7 +63,7 @@ public final class GrpcServer implements AutoCloseable {
         host + ":" + port,
         maxMessageBytes,
         threads,
-        threads);
+        threads * 32);
   }
 
   /** Binds the same services to any transport, so tests can use the in-process one. */

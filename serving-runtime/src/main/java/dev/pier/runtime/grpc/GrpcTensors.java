@@ -9,6 +9,7 @@ import dev.pier.runtime.grpc.proto.ModelInferRequest.InferInputTensor;
 import dev.pier.runtime.grpc.proto.ModelInferResponse;
 import dev.pier.runtime.grpc.proto.ModelInferResponse.InferOutputTensor;
 import dev.pier.runtime.protocol.InferenceException;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.DataType;
 import dev.pier.runtime.tensor.Parameters;
 import dev.pier.runtime.tensor.Shapes;
@@ -202,7 +203,7 @@ final class GrpcTensors {
               + " needs "
               + expectedBytes);
     }
-    ByteBuffer data = ByteBuffer.allocateDirect(raw.size()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data = BufferPool.acquire(raw.size());
     raw.copyTo(data);
     data.flip();
     return Tensor.ofFixedWidth(name, datatype, shape, data, parameters);
@@ -289,7 +290,7 @@ final class GrpcTensors {
       throw InferenceException.invalid(
           label + " " + datatype + " " + Shapes.format(shape) + " is larger than 2 GiB");
     }
-    ByteBuffer data = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data = BufferPool.acquire((int) bytes);
     switch (datatype) {
       case BOOL -> {
         for (int index = 0; index < count; index++) {

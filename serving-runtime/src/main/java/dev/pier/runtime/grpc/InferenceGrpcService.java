@@ -27,12 +27,17 @@ import dev.pier.runtime.protocol.InferenceResponse;
 import dev.pier.runtime.protocol.InferenceService;
 import dev.pier.runtime.protocol.ModelMetadata;
 import dev.pier.runtime.protocol.RepositoryEntry;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.TensorSpec;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -53,6 +58,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
   private final ExecutorService inferenceExecutor;
   private final ExecutorService controlExecutor;
   private final HealthReporter health;
+  private final Executor respondents;
 
   InferenceGrpcService(
       InferenceService service,
@@ -63,6 +69,16 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     this.inferenceExecutor = inferenceExecutor;
     this.controlExecutor = controlExecutor;
     this.health = health;
+    // Answers for batched calls go back through the inference pool, never on a batch worker; if the
+    // pool refuses (shut down or full), the completing thread answers rather than lose the call.
+    this.respondents =
+        task -> {
+          try {
+            inferenceExecutor.execute(task);
+          } catch (RejectedExecutionException e) {
+            task.run();
+          }
+        };
   }
 
   @Override
@@ -132,7 +148,11 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    run(inferenceExecutor, "ModelInfer", observer, () -> infer(request));
+    try {
+      inferenceExecutor.execute(() -> infer(request, observer));
+    } catch (RejectedExecutionException rejected) {
+      observer.onError(rejection(inferenceExecutor, "ModelInfer"));
+    }
   }
 
   @Override
@@ -186,19 +206,66 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         });
   }
 
-  private ModelInferResponse infer(ModelInferRequest request) {
-    String model = requireModelName(request.getModelName());
-    var decoded =
-        new InferenceRequest(
-            request.getId().isEmpty() ? null : request.getId(),
-            GrpcParameters.fromWire(request.getParametersMap(), "request"),
-            GrpcTensors.decodeInputs(request),
-            requestedOutputs(request));
-    InferenceResponse result = service.infer(model, request.getModelVersion(), decoded);
+  /**
+   * Decodes and submits one inference. A request answered at once is written back on this worker;
+   * one that waits for a batch frees the worker and is written back by a worker when its batch
+   * completes, so waiting calls hold no threads.
+   */
+  private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    if (observer instanceof ServerCallStreamObserver<ModelInferResponse> serverObserver
+        && serverObserver.isCancelled()) {
+      return;
+    }
+    InferenceRequest decoded;
+    CompletableFuture<InferenceResponse> result;
+    try {
+      decoded =
+          new InferenceRequest(
+              request.getId().isEmpty() ? null : request.getId(),
+              GrpcParameters.fromWire(request.getParametersMap(), "request"),
+              GrpcTensors.decodeInputs(request),
+              requestedOutputs(request));
+      result =
+          service.inferAsync(
+              requireModelName(request.getModelName()), request.getModelVersion(), decoded);
+    } catch (RuntimeException failure) {
+      observer.onError(GrpcErrors.toStatusException(failure, "ModelInfer"));
+      return;
+    }
+    if (result.isDone()) {
+      answer(request, decoded, result, observer);
+    } else {
+      result.whenCompleteAsync(
+          (response, failure) -> answer(request, decoded, result, observer), respondents);
+    }
+  }
+
+  private void answer(
+      ModelInferRequest request,
+      InferenceRequest decoded,
+      CompletableFuture<InferenceResponse> result,
+      StreamObserver<ModelInferResponse> observer) {
+    // The inference has completed: nothing reads the request's input buffers any more.
+    BufferPool.releaseAll(decoded.inputs());
+    ModelInferResponse response;
+    try {
+      response = encode(request, result.join());
+    } catch (CompletionException failure) {
+      observer.onError(GrpcErrors.toStatusException(failure.getCause(), "ModelInfer"));
+      return;
+    } catch (RuntimeException failure) {
+      observer.onError(GrpcErrors.toStatusException(failure, "ModelInfer"));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  private static ModelInferResponse encode(ModelInferRequest request, InferenceResponse result) {
     // The id is the caller's, echoed whatever the model layer did with it.
     var response =
         ModelInferResponse.newBuilder()
-            .setModelName(result.modelName() == null ? model : result.modelName())
+            .setModelName(result.modelName() == null ? request.getModelName() : result.modelName())
             .setModelVersion(orEmpty(result.modelVersion()))
             .setId(request.getId())
             .putAllParameters(GrpcParameters.toWire(result.parameters()));
@@ -278,15 +345,16 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     try {
       executor.execute(() -> respond(rpc, observer, call));
     } catch (RejectedExecutionException rejected) {
-      observer.onError(
-          executor.isShutdown()
-              ? GrpcErrors.toStatusException(ErrorCode.SHUTTING_DOWN, "the server is shutting down")
-              : GrpcErrors.toStatusException(
-                  ErrorCode.OVERLOADED,
-                  "the server has no capacity for another "
-                      + rpc
-                      + " call; retry after a short delay"));
+      observer.onError(rejection(executor, rpc));
     }
+  }
+
+  private static StatusRuntimeException rejection(ExecutorService executor, String rpc) {
+    return executor.isShutdown()
+        ? GrpcErrors.toStatusException(ErrorCode.SHUTTING_DOWN, "the server is shutting down")
+        : GrpcErrors.toStatusException(
+            ErrorCode.OVERLOADED,
+            "the server has no capacity for another " + rpc + " call; retry after a short delay");
   }
 
   private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> call) {

@@ -29,9 +29,15 @@ final class ArtifactFetcher {
           .followRedirects(HttpClient.Redirect.NORMAL)
           .build();
   private final long maxBytes;
+  private final Path stagingDirectory;
 
-  ArtifactFetcher(long maxBytes) {
+  /**
+   * @param stagingDirectory where downloads land until verified; a hidden directory of the
+   *     repository, so a failed fetch leaves nothing the repository scan would take for a model
+   */
+  ArtifactFetcher(long maxBytes, Path stagingDirectory) {
     this.maxBytes = maxBytes;
+    this.stagingDirectory = stagingDirectory;
   }
 
   /**
@@ -58,8 +64,8 @@ final class ArtifactFetcher {
     }
     Path temporary = null;
     try {
-      Files.createDirectories(target.getParent());
-      temporary = Files.createTempFile(target.getParent(), ".fetch-", ".partial");
+      Files.createDirectories(stagingDirectory);
+      temporary = Files.createTempFile(stagingDirectory, "fetch-", ".partial");
       String actual;
       try (InputStream in = open(parsed, scheme);
           OutputStream out = Files.newOutputStream(temporary)) {
@@ -70,6 +76,8 @@ final class ArtifactFetcher {
             ErrorCode.FAILED_PRECONDITION,
             "artifact " + uri + " has sha256 " + actual + " but " + expected + " was expected");
       }
+      // Only a verified artifact creates the version directory.
+      Files.createDirectories(target.getParent());
       Files.move(
           temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temporary = null;

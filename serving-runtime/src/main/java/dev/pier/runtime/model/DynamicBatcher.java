@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import dev.pier.runtime.model.RequestValidator.ValidatedRequest;
 import dev.pier.runtime.protocol.ErrorCode;
 import dev.pier.runtime.protocol.InferenceException;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.DataType;
 import dev.pier.runtime.tensor.Tensor;
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,41 +69,39 @@ final class DynamicBatcher implements AutoCloseable {
     return modelBatchable;
   }
 
-  /** Runs the request, batched with others when it can be; blocks until its outputs are ready. */
-  Execution execute(ValidatedRequest request) throws OrtException {
+  /**
+   * Queues the request to be batched with others, or runs it at once on the caller's thread when it
+   * cannot be stacked. Never blocks on a full queue: that fails the future with OVERLOADED.
+   */
+  CompletableFuture<Execution> submit(ValidatedRequest request) {
     if (!modelBatchable || request.rows() < 1 || request.rows() > maxBatchSize) {
       return runAlone(request);
     }
     Job job = new Job(request, System.nanoTime());
     if (closed || !queue.offer(job)) {
-      throw new InferenceException(
-          closed ? ErrorCode.SHUTTING_DOWN : ErrorCode.OVERLOADED,
-          closed
-              ? "model '" + model + "' is being unloaded"
-              : "model '" + model + "' has " + queue.size() + " requests queued; retry shortly");
+      return CompletableFuture.failedFuture(
+          new InferenceException(
+              closed ? ErrorCode.SHUTTING_DOWN : ErrorCode.OVERLOADED,
+              closed
+                  ? "model '" + model + "' is being unloaded"
+                  : "model '"
+                      + model
+                      + "' has "
+                      + queue.size()
+                      + " requests queued; retry shortly"));
     }
-    try {
-      return job.result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InferenceException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for a batch");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof OrtException ort) {
-        throw ort;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(cause);
-    }
+    return job.result;
   }
 
-  private Execution runAlone(ValidatedRequest request) throws OrtException {
+  private CompletableFuture<Execution> runAlone(ValidatedRequest request) {
     long start = System.nanoTime();
-    List<Tensor> outputs = onnx.run(request.inputs(), request.outputNames());
-    return new Execution(outputs, 0, System.nanoTime() - start, (int) Math.max(request.rows(), 1));
+    try {
+      List<Tensor> outputs = onnx.run(request.inputs(), request.outputNames());
+      return CompletableFuture.completedFuture(
+          new Execution(outputs, 0, System.nanoTime() - start, (int) Math.max(request.rows(), 1)));
+    } catch (OrtException failure) {
+      return CompletableFuture.failedFuture(failure);
+    }
   }
 
   private void work() {
@@ -132,7 +130,12 @@ final class DynamicBatcher implements AutoCloseable {
         run(batch, (int) rows);
       } catch (InterruptedException e) {
         if (closed) {
+          failAll(batch);
           break;
+        }
+        // Interrupted while open: run what was gathered rather than strand its callers.
+        if (!batch.isEmpty()) {
+          run(batch, totalRows(batch));
         }
       } catch (RuntimeException | Error e) {
         // A worker must survive anything one batch does; the batch's callers get the error.
@@ -167,6 +170,9 @@ final class DynamicBatcher implements AutoCloseable {
     } catch (OrtException e) {
       runEachAlone(batch);
       return;
+    } finally {
+      // ONNX Runtime has copied what it needs into its outputs; the merged inputs are done with.
+      BufferPool.releaseAll(merged);
     }
     long computeNanos = System.nanoTime() - started;
     for (Tensor output : outputs) {
@@ -241,7 +247,7 @@ final class DynamicBatcher implements AutoCloseable {
         for (Job job : batch) {
           bytes += job.request.inputs().get(i).data().remaining();
         }
-        ByteBuffer data = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data = BufferPool.acquire(bytes);
         for (Job job : batch) {
           data.put(job.request.inputs().get(i).data().duplicate());
         }
@@ -270,6 +276,22 @@ final class DynamicBatcher implements AutoCloseable {
             .slice((int) (firstRow * perRow), (int) (rows * perRow))
             .order(ByteOrder.LITTLE_ENDIAN);
     return Tensor.ofFixedWidth(output.name(), output.datatype(), shape, own, output.parameters());
+  }
+
+  private static int totalRows(List<Job> batch) {
+    long rows = 0;
+    for (Job job : batch) {
+      rows += job.request.rows();
+    }
+    return (int) rows;
+  }
+
+  private void failAll(List<Job> jobs) {
+    for (Job job : jobs) {
+      job.result.completeExceptionally(
+          new InferenceException(
+              ErrorCode.SHUTTING_DOWN, "model '" + model + "' is being unloaded"));
+    }
   }
 
   private void failPending(Job carried) {

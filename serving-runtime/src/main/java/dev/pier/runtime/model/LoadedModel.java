@@ -5,6 +5,7 @@ import dev.pier.runtime.tensor.TensorSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -100,14 +101,22 @@ final class LoadedModel {
     running.decrementAndGet();
   }
 
-  /** Runs a validated request: through the batcher when configured, else on the caller's thread. */
-  Execution execute(RequestValidator.ValidatedRequest request) throws ai.onnxruntime.OrtException {
+  /**
+   * Runs a validated request: through the batcher when configured (the future completes on a batch
+   * worker), else at once on the caller's thread (the future is already complete).
+   */
+  CompletableFuture<Execution> execute(RequestValidator.ValidatedRequest request) {
     if (batcher.isPresent()) {
-      return batcher.get().execute(request);
+      return batcher.get().submit(request);
     }
     long start = System.nanoTime();
-    List<Tensor> outputs = onnx.run(request.inputs(), request.outputNames());
-    return new Execution(outputs, 0, System.nanoTime() - start, (int) Math.max(request.rows(), 1));
+    try {
+      List<Tensor> outputs = onnx.run(request.inputs(), request.outputNames());
+      return CompletableFuture.completedFuture(
+          new Execution(outputs, 0, System.nanoTime() - start, (int) Math.max(request.rows(), 1)));
+    } catch (ai.onnxruntime.OrtException failure) {
+      return CompletableFuture.failedFuture(failure);
+    }
   }
 
   /** Returns false if the session has been retired; the caller then looks up the current one. */

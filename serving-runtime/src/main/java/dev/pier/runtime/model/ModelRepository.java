@@ -47,6 +47,7 @@ final class ModelRepository implements AutoCloseable {
   private final RuntimeMetrics metrics;
   private final ArtifactFetcher fetcher;
   private final Map<String, ModelEntry> models = new ConcurrentHashMap<>();
+  private final ReentrantLock budgetLock = new ReentrantLock();
 
   /** A model name and its versions. */
   static final class ModelEntry {
@@ -76,7 +77,7 @@ final class ModelRepository implements AutoCloseable {
     this.environment = OrtEnvironment.getEnvironment();
     this.budget = new MemoryBudget(memoryBudgetBytes);
     this.metrics = metrics;
-    this.fetcher = new ArtifactFetcher(maxArtifactBytes);
+    this.fetcher = new ArtifactFetcher(maxArtifactBytes, this.root.resolve(".staging"));
   }
 
   Path root() {
@@ -278,6 +279,7 @@ final class ModelRepository implements AutoCloseable {
   /** Loads one version unless its files are unchanged and it is already serving. */
   private void loadVersion(ModelVersion version, ModelConfig config) {
     version.lock.lock();
+    boolean holdsBudgetLock = false;
     try {
       ModelVersion.Fingerprint fingerprint;
       try {
@@ -297,6 +299,12 @@ final class ModelRepository implements AutoCloseable {
         version.state = ModelState.LOADING;
       }
       long memory = config.memoryBytes().orElse(fingerprint.size());
+      if (budget.limitBytes() > 0) {
+        // Under a budget, reserving and opening happen one load at a time: otherwise parallel loads
+        // fill the budget with reservations that nothing can evict yet, and fail each other.
+        budgetLock.lock();
+        holdsBudgetLock = true;
+      }
       String budgetProblem = reserve(memory, version);
       if (budgetProblem != null) {
         fail(version, budgetProblem);
@@ -324,7 +332,12 @@ final class ModelRepository implements AutoCloseable {
       }
       LOG.log(System.Logger.Level.INFO, "loaded model " + version.displayName());
     } finally {
+      // The version first: a load that takes the budget lock next must find this version free to
+      // evict, even if this thread is descheduled before releasing the budget lock.
       version.lock.unlock();
+      if (holdsBudgetLock) {
+        budgetLock.unlock();
+      }
       publishLoadedCount();
     }
   }
@@ -343,9 +356,14 @@ final class ModelRepository implements AutoCloseable {
 
   /** Reserves memory, evicting least-recently-used versions; returns a problem or null. */
   private String reserve(long bytes, ModelVersion requester) {
+    java.util.Set<ModelVersion> busy = new java.util.HashSet<>();
     while (!budget.tryReserve(bytes)) {
-      ModelVersion victim = leastRecentlyUsed(requester);
-      if (victim == null || !evict(victim)) {
+      ModelVersion victim = leastRecentlyUsed(requester, busy);
+      if (victim != null && !evict(victim)) {
+        busy.add(victim); // being loaded or unloaded right now: try the next least recently used
+        continue;
+      }
+      if (victim == null) {
         return "needs "
             + bytes
             + " bytes but the memory budget of "
@@ -358,12 +376,13 @@ final class ModelRepository implements AutoCloseable {
     return null;
   }
 
-  private ModelVersion leastRecentlyUsed(ModelVersion requester) {
+  private ModelVersion leastRecentlyUsed(ModelVersion requester, java.util.Set<ModelVersion> busy) {
     ModelVersion oldest = null;
     for (ModelEntry entry : models.values()) {
       for (ModelVersion version : entry.versions.values()) {
         if (version != requester
             && version.loaded != null
+            && !busy.contains(version)
             && (oldest == null || version.lastUsedNanos < oldest.lastUsedNanos)) {
           oldest = version;
         }

@@ -14,6 +14,8 @@ import dev.pier.runtime.tensor.Parameters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The runtime's {@link InferenceService}: resolves models in the repository, validates requests
@@ -100,54 +102,88 @@ public final class ModelServer implements InferenceService, AutoCloseable {
 
   @Override
   public InferenceResponse infer(String model, String version, InferenceRequest request) {
+    try {
+      return inferAsync(model, version, request).join();
+    } catch (CompletionException e) {
+      throw (InferenceException) e.getCause();
+    }
+  }
+
+  /**
+   * Every failure surfaces as an {@link InferenceException}, directly or as the cause of a {@link
+   * CompletionException}; the model's session stays acquired until the future completes.
+   */
+  @Override
+  public CompletableFuture<InferenceResponse> inferAsync(
+      String model, String version, InferenceRequest request) {
     long start = System.nanoTime();
     if (shuttingDown) {
-      throw new InferenceException(ErrorCode.SHUTTING_DOWN, "the server is shutting down");
+      return CompletableFuture.failedFuture(
+          new InferenceException(ErrorCode.SHUTTING_DOWN, "the server is shutting down"));
     }
-    ModelRepository.Lease lease = repository.acquire(model, version);
+    ModelRepository.Lease lease;
+    try {
+      lease = repository.acquire(model, version);
+    } catch (InferenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     ModelVersion resolved = lease.version();
     LoadedModel loaded = lease.loaded();
     resolved.metrics.started();
-    try {
-      if (!loaded.tryEnter()) {
-        throw new InferenceException(
-            ErrorCode.OVERLOADED,
-            "model '"
-                + model
-                + "' has "
-                + loaded.config().maxQueueSize()
-                + " requests in flight; retry shortly");
-      }
-      try {
-        RequestValidator.ValidatedRequest validated =
-            RequestValidator.validate(model, loaded, request);
-        Execution execution = loaded.execute(validated);
-        resolved.metrics.succeeded(
-            System.nanoTime() - start,
-            execution.queueNanos(),
-            execution.computeNanos(),
-            execution.batchRows());
-        return new InferenceResponse(
-            model, resolved.versionText, request.id(), Parameters.EMPTY, execution.outputs());
-      } finally {
-        loaded.exit();
-      }
-    } catch (InferenceException e) {
-      resolved.metrics.failed(e.code(), System.nanoTime() - start);
-      throw e;
-    } catch (OrtException e) {
-      InferenceException mapped = fromOrt(model, e);
-      resolved.metrics.failed(mapped.code(), System.nanoTime() - start);
-      throw mapped;
-    } catch (RuntimeException e) {
-      LOG.log(
-          System.Logger.Level.ERROR, "inference on model " + resolved.displayName() + " failed", e);
-      resolved.metrics.failed(ErrorCode.INTERNAL, System.nanoTime() - start);
-      throw new InferenceException(
-          ErrorCode.INTERNAL, "internal error while running model '" + model + "'", e);
-    } finally {
+    if (!loaded.tryEnter()) {
       loaded.release();
+      InferenceException overloaded =
+          new InferenceException(
+              ErrorCode.OVERLOADED,
+              "model '"
+                  + model
+                  + "' has "
+                  + loaded.config().maxQueueSize()
+                  + " requests in flight; retry shortly");
+      resolved.metrics.failed(overloaded.code(), System.nanoTime() - start);
+      return CompletableFuture.failedFuture(overloaded);
     }
+    CompletableFuture<Execution> execution;
+    try {
+      execution = loaded.execute(RequestValidator.validate(model, loaded, request));
+    } catch (RuntimeException e) {
+      execution = CompletableFuture.failedFuture(e);
+    }
+    return execution.handle(
+        (result, failure) -> {
+          loaded.exit();
+          loaded.release();
+          if (failure == null) {
+            resolved.metrics.succeeded(
+                System.nanoTime() - start,
+                result.queueNanos(),
+                result.computeNanos(),
+                result.batchRows());
+            return new InferenceResponse(
+                model, resolved.versionText, request.id(), Parameters.EMPTY, result.outputs());
+          }
+          InferenceException mapped = mapFailure(resolved, failure);
+          resolved.metrics.failed(mapped.code(), System.nanoTime() - start);
+          throw mapped;
+        });
+  }
+
+  private static InferenceException mapFailure(ModelVersion resolved, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return switch (cause) {
+      case InferenceException known -> known;
+      case OrtException ort -> fromOrt(resolved.model, ort);
+      default -> {
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "inference on model " + resolved.displayName() + " failed",
+            cause);
+        yield new InferenceException(
+            ErrorCode.INTERNAL,
+            "internal error while running model '" + resolved.model + "'",
+            cause);
+      }
+    };
   }
 
   /**

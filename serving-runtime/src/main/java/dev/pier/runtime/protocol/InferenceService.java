@@ -2,6 +2,7 @@ package dev.pier.runtime.protocol;
 
 import dev.pier.runtime.tensor.Parameters;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything the Open Inference Protocol asks of a server, once, for every transport. The REST and
@@ -39,6 +40,22 @@ public interface InferenceService {
    * @throws InferenceException INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE, OVERLOADED, ...
    */
   InferenceResponse infer(String model, String version, InferenceRequest request);
+
+  /**
+   * Like {@link #infer}, without blocking the caller while the request waits for a batch: the
+   * future completes on the thread that ran the model (the caller's own when nothing is batched),
+   * exceptionally with an {@link InferenceException} (possibly wrapped in a {@link
+   * java.util.concurrent.CompletionException}). The request's input buffers are not read once it
+   * has completed.
+   */
+  default CompletableFuture<InferenceResponse> inferAsync(
+      String model, String version, InferenceRequest request) {
+    try {
+      return CompletableFuture.completedFuture(infer(model, version, request));
+    } catch (RuntimeException failure) {
+      return CompletableFuture.failedFuture(failure);
+    }
+  }
 
   List<RepositoryEntry> repositoryIndex(boolean readyOnly);
 

@@ -3,11 +3,11 @@ package dev.pier.runtime.rest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.pier.runtime.protocol.InferenceException;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.DataType;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -36,8 +36,7 @@ final class ElementReader {
       this.data = null;
       this.strings = new byte[expected][];
     } else {
-      this.data =
-          ByteBuffer.allocateDirect(expected * datatype.byteWidth()).order(ByteOrder.LITTLE_ENDIAN);
+      this.data = BufferPool.acquire(expected * datatype.byteWidth());
       this.strings = null;
     }
   }

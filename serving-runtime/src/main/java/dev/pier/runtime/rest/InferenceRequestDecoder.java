@@ -9,13 +9,13 @@ import dev.pier.runtime.json.JsonLimits;
 import dev.pier.runtime.protocol.InferenceException;
 import dev.pier.runtime.protocol.InferenceRequest;
 import dev.pier.runtime.protocol.InferenceRequest.RequestedOutput;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.DataType;
 import dev.pier.runtime.tensor.Parameters;
 import dev.pier.runtime.tensor.Shapes;
 import dev.pier.runtime.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,10 +271,7 @@ final class InferenceRequestDecoder {
               + " needs "
               + expectedSize);
     }
-    ByteBuffer data =
-        ByteBuffer.allocateDirect((int) size)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .put(body, start, (int) size);
+    ByteBuffer data = BufferPool.acquire((int) size).put(body, start, (int) size);
     return Tensor.ofFixedWidth(name, datatype, shape, data.flip(), parameters);
   }
 

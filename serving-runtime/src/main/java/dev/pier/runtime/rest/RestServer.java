@@ -15,6 +15,7 @@ import dev.pier.runtime.protocol.InferenceResponse;
 import dev.pier.runtime.protocol.InferenceService;
 import dev.pier.runtime.protocol.ModelMetadata;
 import dev.pier.runtime.protocol.RepositoryEntry;
+import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.Parameters;
 import dev.pier.runtime.tensor.TensorSpec;
 import java.io.IOException;
@@ -28,6 +29,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +53,8 @@ public final class RestServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
+  private final Executor respondents;
+  private volatile boolean draining;
 
   /**
    * @param threads worker threads; requests beyond them queue (bounded) in front of the pool
@@ -66,9 +73,20 @@ public final class RestServer implements AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(threads * 64),
             Thread.ofPlatform().name("pier-http-", 0).daemon().factory(),
-            // A full queue means the server is far past saturation: the accepting thread then
+            // A full queue means the server is far past saturation: the submitting thread then
             // serves the request itself, which slows accepting — backpressure, not a crash.
-            new ThreadPoolExecutor.CallerRunsPolicy());
+            (task, pool) -> task.run());
+    // Answers for batched requests go back through the worker pool, never on a batch worker (a slow
+    // client must not stall a model). If the pool refuses (shut down), the completing thread
+    // writes.
+    this.respondents =
+        task -> {
+          try {
+            workers.execute(task);
+          } catch (RejectedExecutionException e) {
+            task.run();
+          }
+        };
     this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     server.setExecutor(workers);
     server.createContext("/", this::handle);
@@ -84,6 +102,9 @@ public final class RestServer implements AutoCloseable {
 
   /** Stops accepting, lets in-flight exchanges finish for up to {@code grace}, then stops. */
   public void stop(Duration grace) {
+    // Kept-alive clients are told to reconnect, so they meet a closed port rather than a request
+    // dropped when the server closes their connection at the end of the grace period.
+    draining = true;
     server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, grace.toSeconds())));
     workers.shutdown();
     try {
@@ -99,22 +120,33 @@ public final class RestServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
-    try (exchange) {
-      try {
-        route(exchange);
-      } catch (InferenceException e) {
-        sendError(exchange, e.code(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(
-            System.Logger.Level.ERROR, "unexpected error serving " + exchange.getRequestURI(), e);
-        sendError(exchange, ErrorCode.INTERNAL, "internal server error");
-      }
+    boolean completesLater = false;
+    try {
+      completesLater = route(exchange);
+    } catch (InferenceException e) {
+      sendErrorQuietly(exchange, e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "unexpected error serving " + exchange.getRequestURI(), e);
+      sendErrorQuietly(exchange, ErrorCode.INTERNAL, "internal server error");
     } catch (IOException e) {
       // The client went away mid-response; nothing left to tell it.
+    } finally {
+      if (!completesLater) {
+        exchange.close();
+      }
     }
   }
 
-  private void route(HttpExchange exchange) throws IOException {
+  private void sendErrorQuietly(HttpExchange exchange, ErrorCode code, String message) {
+    try {
+      sendError(exchange, code, message);
+    } catch (IOException e) {
+      // The client went away; nothing left to tell it.
+    }
+  }
+
+  /** Serves the exchange; returns true if it will be completed later, from another thread. */
+  private boolean route(HttpExchange exchange) throws IOException {
     String[] path = segments(exchange.getRequestURI().getRawPath());
     String method = exchange.getRequestMethod();
     if (path.length == 0 || !path[0].equals("v2")) {
@@ -123,15 +155,18 @@ public final class RestServer implements AutoCloseable {
     if (path.length == 1) {
       requireMethod(method, "GET");
       sendJson(exchange, 200, serverMetadata());
-      return;
+      return false;
     }
     switch (path[1]) {
       case "health" -> health(exchange, method, path);
-      case "models" -> models(exchange, method, path);
+      case "models" -> {
+        return models(exchange, method, path);
+      }
       case "repository" -> repository(exchange, method, path);
       default ->
           throw InferenceException.notFound("unknown path " + exchange.getRequestURI().getPath());
     }
+    return false;
   }
 
   private void health(HttpExchange exchange, String method, String[] path) throws IOException {
@@ -144,7 +179,7 @@ public final class RestServer implements AutoCloseable {
   }
 
   /** /v2/models/{m}[/versions/{v}][/ready|/infer] */
-  private void models(HttpExchange exchange, String method, String[] path) throws IOException {
+  private boolean models(HttpExchange exchange, String method, String[] path) throws IOException {
     if (path.length < 3) {
       throw InferenceException.notFound("unknown path " + exchange.getRequestURI().getPath());
     }
@@ -178,14 +213,20 @@ public final class RestServer implements AutoCloseable {
       }
       case "infer" -> {
         requireMethod(method, "POST");
-        infer(exchange, model, version);
+        return infer(exchange, model, version);
       }
       default ->
           throw InferenceException.notFound("unknown path " + exchange.getRequestURI().getPath());
     }
+    return false;
   }
 
-  private void infer(HttpExchange exchange, String model, String version) throws IOException {
+  /**
+   * Decodes and submits the request. A request answered at once (no batching) is written back on
+   * this worker thread; one that waits for a batch frees this thread and is written back from the
+   * worker pool when its batch completes, so waiting requests hold no threads.
+   */
+  private boolean infer(HttpExchange exchange, String model, String version) throws IOException {
     Headers headers = exchange.getRequestHeaders();
     rejectContentEncoding(headers);
     byte[] body = readBody(exchange);
@@ -195,16 +236,55 @@ public final class RestServer implements AutoCloseable {
       jsonLength = parseHeaderLength(headerLength, body.length);
     }
     InferenceRequest request = InferenceRequestDecoder.decode(body, jsonLength);
-    InferenceResponse response = service.infer(model, version, request);
-    InferenceResponseEncoder.Encoded encoded = InferenceResponseEncoder.encode(response, request);
-    Headers responseHeaders = exchange.getResponseHeaders();
-    if (encoded.jsonLength() >= 0) {
-      responseHeaders.set("Content-Type", "application/octet-stream");
-      responseHeaders.set(HEADER_LENGTH, Integer.toString(encoded.jsonLength()));
-    } else {
-      responseHeaders.set("Content-Type", "application/json");
+    CompletableFuture<InferenceResponse> response = service.inferAsync(model, version, request);
+    if (response.isDone()) {
+      respond(exchange, request, response);
+      return false;
     }
-    send(exchange, 200, encoded.body());
+    response.whenCompleteAsync(
+        (result, failure) -> {
+          try {
+            respond(exchange, request, response);
+          } finally {
+            exchange.close();
+          }
+        },
+        respondents);
+    return true;
+  }
+
+  private void respond(
+      HttpExchange exchange,
+      InferenceRequest request,
+      CompletableFuture<InferenceResponse> future) {
+    // The request has completed: nothing reads its input buffers any more.
+    BufferPool.releaseAll(request.inputs());
+    try {
+      InferenceResponse response;
+      try {
+        response = future.join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof InferenceException failure) {
+          sendError(exchange, failure.code(), failure.getMessage());
+          return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "unexpected inference failure", cause);
+        sendError(exchange, ErrorCode.INTERNAL, "internal server error");
+        return;
+      }
+      InferenceResponseEncoder.Encoded encoded = InferenceResponseEncoder.encode(response, request);
+      Headers responseHeaders = exchange.getResponseHeaders();
+      if (encoded.jsonLength() >= 0) {
+        responseHeaders.set("Content-Type", "application/octet-stream");
+        responseHeaders.set(HEADER_LENGTH, Integer.toString(encoded.jsonLength()));
+      } else {
+        responseHeaders.set("Content-Type", "application/json");
+      }
+      send(exchange, 200, encoded.body());
+    } catch (IOException e) {
+      // The client went away before its answer; nothing left to tell it.
+    }
   }
 
   private static int parseHeaderLength(String value, int bodyLength) {
@@ -446,8 +526,7 @@ public final class RestServer implements AutoCloseable {
     return bytes.toByteArray();
   }
 
-  private static void sendError(HttpExchange exchange, ErrorCode code, String message)
-      throws IOException {
+  private void sendError(HttpExchange exchange, ErrorCode code, String message) throws IOException {
     String retryAfter = RestErrors.retryAfterSeconds(code);
     if (retryAfter != null) {
       exchange.getResponseHeaders().set("Retry-After", retryAfter);
@@ -455,12 +534,15 @@ public final class RestServer implements AutoCloseable {
     sendJson(exchange, RestErrors.status(code), json(g -> g.writeStringField("error", message)));
   }
 
-  private static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
+  private void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     send(exchange, status, body);
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+  private void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    if (draining) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     byte[] content = body == null ? EMPTY : body;
     exchange.sendResponseHeaders(status, content.length == 0 ? -1 : content.length);
     if (content.length > 0) {

@@ -39,6 +39,7 @@ public record Tensor(
     }
   }
 
+  /** Wraps {@code data} as it is (no copy); its byte order is set to little-endian. */
   public static Tensor ofFixedWidth(
       String name, DataType datatype, long[] shape, ByteBuffer data, Parameters parameters) {
     return new Tensor(name, datatype, shape, data.order(ByteOrder.LITTLE_ENDIAN), null, parameters);
@@ -78,7 +79,8 @@ public record Tensor(
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, datatype, Arrays.hashCode(shape), data);
+    return Objects.hash(
+        name, datatype, Arrays.hashCode(shape), data, Arrays.deepHashCode(strings), parameters);
   }
 
   @Override

@@ -25,7 +25,7 @@ public record TensorSpec(String name, DataType datatype, long[] shape) {
 
   @Override
   public int hashCode() {
-    return 31 * name.hashCode() + Arrays.hashCode(shape);
+    return (31 * name.hashCode() + datatype.hashCode()) * 31 + Arrays.hashCode(shape);
   }
 
   @Override

@@ -197,9 +197,13 @@ public final class RuntimeProcess implements AutoCloseable {
     return http;
   }
 
-  /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
+  /**
+   * Sends SIGTERM and waits for the process to exit; returns its exit code. Signals through the
+   * process handle: {@link Process#destroy()} would also close this side of the process's output,
+   * losing what the runtime prints while it stops.
+   */
   public int terminate(Duration timeout) {
-    process.destroy();
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
