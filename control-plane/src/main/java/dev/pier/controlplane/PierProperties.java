@@ -1,0 +1,120 @@
+package dev.pier.controlplane;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The control plane's own settings, {@code pier.*}. Checked at start: a bad value, or a key under
+ * {@code pier.} that does not exist here, stops startup with a message naming the key.
+ *
+ * <p>The rules are checked in the compact constructors rather than with Bean Validation
+ * annotations: a record is then never constructed invalid (tests and other code build these too),
+ * and the message names the key as it is written ({@code pier.embedded-database.port}), where a
+ * constraint violation would name the Java property path.
+ *
+ * <p>Because unknown keys are refused, a new group of Pier settings is added here as a nested
+ * record, never as a second {@code @ConfigurationProperties} class under {@code pier}.
+ *
+ * @param home where the control plane keeps its state by default: {@code ~/.pier}
+ * @param artifactDirectory the local artifact store's directory: {@code <home>/artifacts}
+ * @param maxUploadSize the largest model artifact accepted, uploaded or fetched from a URI; at most
+ *     2 GiB - 1 byte, the most a single-file ONNX model (one protobuf message) can be
+ * @param fetch how artifacts given by URI are fetched
+ * @param embeddedDatabase the embedded PostgreSQL started when no {@code spring.datasource.url} is
+ *     set
+ */
+@ConfigurationProperties(prefix = "pier", ignoreUnknownFields = false)
+public record PierProperties(
+    Path home,
+    Path artifactDirectory,
+    @DefaultValue("1GB") DataSize maxUploadSize,
+    @DefaultValue Fetch fetch,
+    @DefaultValue EmbeddedDatabase embeddedDatabase) {
+
+  /** The key of {@link #maxUploadSize()}, which errors about too large artifacts name. */
+  public static final String MAX_UPLOAD_SIZE_KEY = "pier.max-upload-size";
+
+  /** A protobuf message, and so a single-file ONNX model, is at most 2^31 - 1 bytes. */
+  public static final long LARGEST_ONNX_FILE = Integer.MAX_VALUE;
+
+  public PierProperties {
+    home =
+        (home != null ? home : Path.of(System.getProperty("user.home"), ".pier"))
+            .toAbsolutePath()
+            .normalize();
+    artifactDirectory =
+        (artifactDirectory != null ? artifactDirectory : home.resolve("artifacts"))
+            .toAbsolutePath()
+            .normalize();
+    require(maxUploadSize != null, MAX_UPLOAD_SIZE_KEY + " must be set");
+    require(fetch != null, "pier.fetch must be set");
+    require(embeddedDatabase != null, "pier.embedded-database must be set");
+    require(
+        maxUploadSize.toBytes() > 0 && maxUploadSize.toBytes() <= LARGEST_ONNX_FILE,
+        MAX_UPLOAD_SIZE_KEY
+            + " must be between 1B and "
+            + LARGEST_ONNX_FILE
+            + "B (the largest single-file ONNX model), but is "
+            + maxUploadSize);
+  }
+
+  /** The embedded PostgreSQL's data directory; it persists between runs. */
+  public Path embeddedDatabaseDirectory() {
+    return home.resolve("postgres");
+  }
+
+  /**
+   * Fetching model artifacts from {@code http}, {@code https} and {@code file} URIs.
+   *
+   * @param connectTimeout the longest wait for a connection
+   * @param timeout the longest wait for the response headers once connected
+   * @param fileRoots the directories {@code file:} URIs may point into; empty (the default) refuses
+   *     every {@code file:} URI, because a file URI reads the control plane's own disk
+   */
+  public record Fetch(
+      @DefaultValue("10s") Duration connectTimeout,
+      @DefaultValue("60s") Duration timeout,
+      @DefaultValue List<Path> fileRoots) {
+
+    public Fetch {
+      requirePositive(connectTimeout, "pier.fetch.connect-timeout");
+      requirePositive(timeout, "pier.fetch.timeout");
+      fileRoots =
+          fileRoots == null
+              ? List.of()
+              : fileRoots.stream().map(root -> root.toAbsolutePath().normalize()).toList();
+    }
+  }
+
+  /**
+   * The embedded PostgreSQL (used when {@code spring.datasource.url} is not set).
+   *
+   * @param port its port on localhost; 0 picks a free one at every start
+   * @param startupTimeout how long to wait for it to accept connections
+   */
+  public record EmbeddedDatabase(
+      @DefaultValue("0") int port, @DefaultValue("60s") Duration startupTimeout) {
+
+    public EmbeddedDatabase {
+      require(
+          port >= 0 && port <= 65535,
+          "pier.embedded-database.port must be between 0 and 65535, but is " + port);
+      requirePositive(startupTimeout, "pier.embedded-database.startup-timeout");
+    }
+  }
+
+  private static void requirePositive(Duration duration, String key) {
+    require(
+        duration != null && duration.isPositive(), key + " must be positive, but is " + duration);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

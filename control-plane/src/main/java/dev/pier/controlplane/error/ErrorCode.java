@@ -1,0 +1,51 @@
+package dev.pier.controlplane.error;
+
+import java.util.Locale;
+
+/**
+ * The control plane's one error vocabulary. Every failure a caller can see has exactly one code;
+ * the code's {@link ErrorCategory} decides the protocol status, its {@link #title()} is the short
+ * human summary and the exception's message the specific detail.
+ */
+public enum ErrorCode {
+  INVALID_REQUEST(ErrorCategory.INVALID_INPUT, "Invalid request"),
+  VALIDATION_FAILED(ErrorCategory.INVALID_INPUT, "Validation failed"),
+  INVALID_NAME(ErrorCategory.INVALID_INPUT, "Invalid name"),
+  INVALID_URI(ErrorCategory.INVALID_INPUT, "Invalid artifact URI"),
+  RESOURCE_NOT_FOUND(ErrorCategory.NOT_FOUND, "No such resource"),
+  MODEL_NOT_FOUND(ErrorCategory.NOT_FOUND, "Model not found"),
+  VERSION_NOT_FOUND(ErrorCategory.NOT_FOUND, "Model version not found"),
+  METHOD_NOT_ALLOWED(ErrorCategory.METHOD_NOT_ALLOWED, "Method not allowed"),
+  NOT_ACCEPTABLE(ErrorCategory.NOT_ACCEPTABLE, "Not acceptable"),
+  UNSUPPORTED_MEDIA_TYPE(ErrorCategory.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+  MODEL_ALREADY_EXISTS(ErrorCategory.CONFLICT, "Model already exists"),
+  MODEL_HAS_VERSIONS(ErrorCategory.CONFLICT, "Model has versions"),
+  CONCURRENT_MODIFICATION(ErrorCategory.CONFLICT, "Concurrent modification"),
+  REVISION_MISMATCH(ErrorCategory.PRECONDITION_FAILED, "Revision mismatch"),
+  ARTIFACT_TOO_LARGE(ErrorCategory.TOO_LARGE, "Artifact too large"),
+  INVALID_MODEL(ErrorCategory.UNPROCESSABLE, "Invalid ONNX model"),
+  ARTIFACT_UNAVAILABLE(ErrorCategory.UNPROCESSABLE, "Artifact unavailable"),
+  CHECKSUM_MISMATCH(ErrorCategory.UNPROCESSABLE, "Checksum mismatch"),
+  INTERNAL_ERROR(ErrorCategory.INTERNAL, "Internal error");
+
+  private final ErrorCategory category;
+  private final String title;
+
+  ErrorCode(ErrorCategory category, String title) {
+    this.category = category;
+    this.title = title;
+  }
+
+  public ErrorCategory category() {
+    return category;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The code as it appears in URIs: {@code model-not-found}. */
+  public String slug() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

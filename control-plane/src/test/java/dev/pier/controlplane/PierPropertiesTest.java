@@ -1,0 +1,108 @@
+package dev.pier.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
+
+/** Pins the defaults and key names of {@code pier.*}, and that every bad value names its key. */
+class PierPropertiesTest {
+  private final ApplicationContextRunner context =
+      new ApplicationContextRunner().withUserConfiguration(PropertiesOnly.class);
+
+  @Test
+  void defaults() {
+    PierProperties properties = bind(Map.of());
+
+    Path home = Path.of(System.getProperty("user.home"), ".pier").toAbsolutePath().normalize();
+    assertThat(properties.home()).isEqualTo(home);
+    assertThat(properties.artifactDirectory()).isEqualTo(home.resolve("artifacts"));
+    assertThat(properties.embeddedDatabaseDirectory()).isEqualTo(home.resolve("postgres"));
+    assertThat(properties.maxUploadSize()).isEqualTo(DataSize.ofGigabytes(1));
+    assertThat(properties.fetch().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(properties.fetch().timeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(properties.fetch().fileRoots()).isEmpty();
+    assertThat(properties.embeddedDatabase().port()).isZero();
+    assertThat(properties.embeddedDatabase().startupTimeout()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void everyKey() {
+    PierProperties properties =
+        bind(
+            Map.of(
+                "pier.home", "/srv/pier",
+                "pier.artifact-directory", "/data/artifacts",
+                "pier.max-upload-size", "256MB",
+                "pier.fetch.connect-timeout", "3s",
+                "pier.fetch.timeout", "2m",
+                "pier.fetch.file-roots", "/models,/srv/../shared",
+                "pier.embedded-database.port", "54321",
+                "pier.embedded-database.startup-timeout", "90s"));
+
+    assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
+    assertThat(properties.artifactDirectory()).isEqualTo(Path.of("/data/artifacts"));
+    assertThat(properties.embeddedDatabaseDirectory()).isEqualTo(Path.of("/srv/pier/postgres"));
+    assertThat(properties.maxUploadSize()).isEqualTo(DataSize.ofMegabytes(256));
+    assertThat(properties.fetch().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(properties.fetch().timeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(properties.fetch().fileRoots())
+        .containsExactly(Path.of("/models"), Path.of("/shared"));
+    assertThat(properties.embeddedDatabase().port()).isEqualTo(54321);
+    assertThat(properties.embeddedDatabase().startupTimeout()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void theArtifactDirectoryFollowsTheHome() {
+    assertThat(bind(Map.of("pier.home", "/srv/pier")).artifactDirectory())
+        .isEqualTo(Path.of("/srv/pier/artifacts"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "pier.max-upload-size, 0B",
+    "pier.max-upload-size, -1MB",
+    "pier.max-upload-size, 2GB",
+    "pier.max-upload-size, lots",
+    "pier.fetch.connect-timeout, 0s",
+    "pier.fetch.timeout, -5s",
+    "pier.fetch.timeout, soon",
+    "pier.embedded-database.port, 65536",
+    "pier.embedded-database.port, -1",
+    "pier.embedded-database.startup-timeout, 0s",
+    "pier.no-such-setting, 1",
+    "pier.fetch.no-such-setting, 1",
+  })
+  void anInvalidOrUnknownSettingFailsNamingTheKey(String key, String value) {
+    context
+        .withPropertyValues(key + "=" + value)
+        .run(
+            started ->
+                assertThat(started.getStartupFailure()).isNotNull().hasStackTraceContaining(key));
+  }
+
+  @Test
+  void validSettingsStart() {
+    context
+        .withPropertyValues("pier.max-upload-size=2147483647B", "pier.embedded-database.port=65535")
+        .run(started -> assertThat(started).hasNotFailed().hasSingleBean(PierProperties.class));
+  }
+
+  private static PierProperties bind(Map<String, String> properties) {
+    return new Binder(new MapConfigurationPropertySource(properties))
+        .bindOrCreate("pier", PierProperties.class);
+  }
+
+  /** Not a {@code @Configuration}, so the control plane's component scan never picks it up. */
+  @EnableConfigurationProperties(PierProperties.class)
+  static class PropertiesOnly {}
+}

@@ -1,0 +1,40 @@
+package dev.pier.controlplane.testing;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A control plane started and stopped by the test itself, for tests about the lifecycle (restart,
+ * external database, startup failures) that {@code @SpringBootTest} would hide.
+ */
+public final class RunningControlPlane implements AutoCloseable {
+  private final ConfigurableApplicationContext context;
+
+  private RunningControlPlane(ConfigurableApplicationContext context) {
+    this.context = context;
+  }
+
+  /** Starts on a free port with the given {@code key=value} properties. */
+  public static RunningControlPlane start(String... properties) {
+    return new RunningControlPlane(
+        new SpringApplicationBuilder(ControlPlaneTestApplication.class)
+            .main(ControlPlaneTestApplication.class)
+            .properties("server.port=0", "spring.main.banner-mode=off")
+            .properties(properties)
+            .run());
+  }
+
+  public ApiClient api() {
+    return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+  }
+
+  public boolean hasBean(Class<?> type) {
+    return context.getBeanNamesForType(type).length > 0;
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
