@@ -7,6 +7,7 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.PropertySource;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The whole control plane, for the executable to import: {@code @Import(ControlPlaneConfiguration
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.PropertySource;
  *       application's own package instead of replacing it (as {@code @EntityScan} would), so the
  *       application's {@code @SpringBootApplication} can live in any package;
  *   <li>{@link PierProperties} ({@code pier.*});
+ *   <li>scheduling, for periodic control-plane work (marking silent runtime servers LOST);
  *   <li>defaults for Spring settings the control plane depends on (schema validation, the OpenAPI
  *       paths), at the lowest precedence, so the application's configuration still wins.
  * </ul>
@@ -34,4 +36,5 @@ import org.springframework.context.annotation.PropertySource;
         @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
 @EnableConfigurationProperties(PierProperties.class)
 @PropertySource("classpath:dev/pier/controlplane/control-plane-defaults.properties")
+@EnableScheduling
 public class ControlPlaneConfiguration {}

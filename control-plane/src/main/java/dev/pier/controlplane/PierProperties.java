@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  * @param fetch how artifacts given by URI are fetched
  * @param embeddedDatabase the embedded PostgreSQL started when no {@code spring.datasource.url} is
  *     set
+ * @param runtimes runtime servers: their registration and the local driver
  */
 @ConfigurationProperties(prefix = "pier", ignoreUnknownFields = false)
 public record PierProperties(
@@ -33,7 +34,8 @@ public record PierProperties(
     Path artifactDirectory,
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue Fetch fetch,
-    @DefaultValue EmbeddedDatabase embeddedDatabase) {
+    @DefaultValue EmbeddedDatabase embeddedDatabase,
+    @DefaultValue Runtimes runtimes) {
 
   /** The key of {@link #maxUploadSize()}, which errors about too large artifacts name. */
   public static final String MAX_UPLOAD_SIZE_KEY = "pier.max-upload-size";
@@ -53,6 +55,7 @@ public record PierProperties(
     require(maxUploadSize != null, MAX_UPLOAD_SIZE_KEY + " must be set");
     require(fetch != null, "pier.fetch must be set");
     require(embeddedDatabase != null, "pier.embedded-database must be set");
+    require(runtimes != null, "pier.runtimes must be set");
     require(
         maxUploadSize.toBytes() > 0 && maxUploadSize.toBytes() <= LARGEST_ONNX_FILE,
         MAX_UPLOAD_SIZE_KEY
@@ -104,6 +107,46 @@ public record PierProperties(
           port >= 0 && port <= 65535,
           "pier.embedded-database.port must be between 0 and 65535, but is " + port);
       requirePositive(startupTimeout, "pier.embedded-database.startup-timeout");
+    }
+  }
+
+  /**
+   * Runtime servers registering with the control plane, and the local driver that starts some.
+   *
+   * @param registrationToken the bearer token runtimes register and heartbeat with; unset generates
+   *     a random one at every start, written to {@code <home>/runtime-registration-token}
+   * @param lostAfter a runtime without a heartbeat for this long is LOST
+   * @param local runtime servers started as child processes of the control plane
+   */
+  public record Runtimes(
+      String registrationToken,
+      @DefaultValue("15s") Duration lostAfter,
+      @DefaultValue Local local) {
+
+    public Runtimes {
+      registrationToken =
+          registrationToken == null || registrationToken.isBlank() ? null : registrationToken;
+      requirePositive(lostAfter, "pier.runtimes.lost-after");
+      require(local != null, "pier.runtimes.local must be set");
+    }
+  }
+
+  /**
+   * The bare-metal driver's local runtime servers.
+   *
+   * @param count how many to keep running; 0 starts none
+   * @param jar the runtime's executable jar; relative paths resolve against the working directory
+   */
+  public record Local(
+      @DefaultValue("1") int count,
+      @DefaultValue("serving-runtime/target/pier-runtime.jar") Path jar) {
+
+    public Local {
+      require(
+          count >= 0 && count <= 64,
+          "pier.runtimes.local.count must be between 0 and 64, but is " + count);
+      require(jar != null, "pier.runtimes.local.jar must be set");
+      jar = jar.toAbsolutePath().normalize();
     }
   }
 

@@ -33,21 +33,30 @@ class PierPropertiesTest {
     assertThat(properties.fetch().fileRoots()).isEmpty();
     assertThat(properties.embeddedDatabase().port()).isZero();
     assertThat(properties.embeddedDatabase().startupTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(properties.runtimes().registrationToken()).isNull();
+    assertThat(properties.runtimes().lostAfter()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(properties.runtimes().local().count()).isEqualTo(1);
+    assertThat(properties.runtimes().local().jar())
+        .isEqualTo(Path.of("serving-runtime/target/pier-runtime.jar").toAbsolutePath());
   }
 
   @Test
   void everyKey() {
     PierProperties properties =
         bind(
-            Map.of(
-                "pier.home", "/srv/pier",
-                "pier.artifact-directory", "/data/artifacts",
-                "pier.max-upload-size", "256MB",
-                "pier.fetch.connect-timeout", "3s",
-                "pier.fetch.timeout", "2m",
-                "pier.fetch.file-roots", "/models,/srv/../shared",
-                "pier.embedded-database.port", "54321",
-                "pier.embedded-database.startup-timeout", "90s"));
+            Map.ofEntries(
+                Map.entry("pier.home", "/srv/pier"),
+                Map.entry("pier.artifact-directory", "/data/artifacts"),
+                Map.entry("pier.max-upload-size", "256MB"),
+                Map.entry("pier.fetch.connect-timeout", "3s"),
+                Map.entry("pier.fetch.timeout", "2m"),
+                Map.entry("pier.fetch.file-roots", "/models,/srv/../shared"),
+                Map.entry("pier.embedded-database.port", "54321"),
+                Map.entry("pier.embedded-database.startup-timeout", "90s"),
+                Map.entry("pier.runtimes.registration-token", "t0ken"),
+                Map.entry("pier.runtimes.lost-after", "40s"),
+                Map.entry("pier.runtimes.local.count", "3"),
+                Map.entry("pier.runtimes.local.jar", "/opt/pier/pier-runtime.jar")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
     assertThat(properties.artifactDirectory()).isEqualTo(Path.of("/data/artifacts"));
@@ -59,6 +68,11 @@ class PierPropertiesTest {
         .containsExactly(Path.of("/models"), Path.of("/shared"));
     assertThat(properties.embeddedDatabase().port()).isEqualTo(54321);
     assertThat(properties.embeddedDatabase().startupTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(properties.runtimes().registrationToken()).isEqualTo("t0ken");
+    assertThat(properties.runtimes().lostAfter()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(properties.runtimes().local().count()).isEqualTo(3);
+    assertThat(properties.runtimes().local().jar())
+        .isEqualTo(Path.of("/opt/pier/pier-runtime.jar"));
   }
 
   @Test
@@ -79,6 +93,10 @@ class PierPropertiesTest {
     "pier.embedded-database.port, 65536",
     "pier.embedded-database.port, -1",
     "pier.embedded-database.startup-timeout, 0s",
+    "pier.runtimes.lost-after, 0s",
+    "pier.runtimes.local.count, -1",
+    "pier.runtimes.local.count, 65",
+    "pier.runtimes.local.no-such-setting, 1",
     "pier.no-such-setting, 1",
     "pier.fetch.no-such-setting, 1",
   })

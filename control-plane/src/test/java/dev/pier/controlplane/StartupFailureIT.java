@@ -31,4 +31,17 @@ class StartupFailureIT {
                     .close())
         .hasStackTraceContaining("pier.max-upload-sise");
   }
+
+  @Test
+  void aMissingRuntimeJarStopsStartupNamingTheKeyAndTheBuildCommand() {
+    assertThatThrownBy(
+            () ->
+                RunningControlPlane.start(
+                        "pier.home=" + pierHome,
+                        "pier.runtimes.local.count=1",
+                        "pier.runtimes.local.jar=" + pierHome.resolve("no-such-runtime.jar"))
+                    .close())
+        .hasStackTraceContaining("pier.runtimes.local.jar")
+        .hasStackTraceContaining("./mvnw package");
+  }
 }

@@ -3,9 +3,14 @@ package dev.pier.runtime;
 import dev.pier.runtime.grpc.GrpcServer;
 import dev.pier.runtime.metrics.RuntimeMetrics;
 import dev.pier.runtime.model.ModelServer;
+import dev.pier.runtime.registration.ControlPlaneClient;
+import dev.pier.runtime.registration.RuntimeLoad;
+import dev.pier.runtime.registration.RuntimeRegistration;
 import dev.pier.runtime.rest.RestServer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -23,6 +28,7 @@ public final class PierRuntime implements AutoCloseable {
   private final RestServer rest;
   private final GrpcServer grpc;
   private final HTTPServer metricsServer;
+  private volatile ControlPlaneClient controlPlane;
 
   private PierRuntime(RuntimeConfig config) throws IOException {
     this.config = config;
@@ -67,6 +73,9 @@ public final class PierRuntime implements AutoCloseable {
         runtime.grpc.port(),
         runtime.metricsServer.getPort(),
         config.modelRepository().toAbsolutePath());
+    if (config.registers()) {
+      runtime.controlPlane = runtime.registerWithControlPlane();
+    }
     long started = System.nanoTime();
     runtime.models.loadRepository(config.loadThreads());
     System.out.printf(
@@ -75,6 +84,49 @@ public final class PierRuntime implements AutoCloseable {
         runtime.models.repositoryIndex(false).size(),
         (System.nanoTime() - started) / 1_000_000);
     return runtime;
+  }
+
+  /**
+   * Starts registering and heartbeating on the client's own thread; the models load meanwhile and
+   * the heartbeats report their states as they change.
+   */
+  private ControlPlaneClient registerWithControlPlane() {
+    String host = config.advertiseHost();
+    String urlHost = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    String name =
+        config.serverName().isEmpty() ? localHostName() + "-" + rest.port() : config.serverName();
+    RuntimeRegistration registration =
+        new RuntimeRegistration(
+            name,
+            "http://" + urlHost + ":" + rest.port(),
+            urlHost + ":" + grpc.port(),
+            "http://" + urlHost + ":" + metricsServer.getPort() + "/metrics",
+            config.capabilities(),
+            ControlPlaneClient.memoryCapacity(config.memoryBudgetBytes()),
+            models.serverMetadata().version());
+    ControlPlaneClient client =
+        new ControlPlaneClient(
+            config.controlPlaneUrl(),
+            config.controlPlaneToken(),
+            registration,
+            () ->
+                new RuntimeLoad(
+                    models.inFlightRequests(),
+                    models.memoryUsedBytes(),
+                    models.repositoryIndex(false)),
+            config.heartbeatInterval());
+    client.start();
+    System.out.printf("pier-runtime registering with %s as %s%n", config.controlPlaneUrl(), name);
+    return client;
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String fromEnvironment = System.getenv("HOSTNAME");
+      return fromEnvironment == null || fromEnvironment.isBlank() ? "runtime" : fromEnvironment;
+    }
   }
 
   public int httpPort() {
@@ -91,6 +143,10 @@ public final class PierRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    ControlPlaneClient client = controlPlane;
+    if (client != null) {
+      client.close();
+    }
     models.beginShutdown();
     rest.stop(config.shutdownGrace());
     grpc.close();

@@ -3,10 +3,14 @@ package dev.pier.runtime;
 import dev.pier.runtime.model.ModelConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -35,7 +39,13 @@ public record RuntimeConfig(
     ModelConfig.ExecutionProvider executionProvider,
     int maxQueueSize,
     int loadThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String controlPlaneUrl,
+    String controlPlaneToken,
+    String advertiseHost,
+    String serverName,
+    List<String> capabilities,
+    Duration heartbeatInterval) {
 
   /** Default worker threads per front end: two per processor, at least four. */
   static final int WORKERS_PER_PROCESSOR_DEFAULT =
@@ -63,6 +73,15 @@ public record RuntimeConfig(
     defaults.put("max-queue-size", "1024");
     defaults.put("load-threads", "4");
     defaults.put("shutdown-grace", "10s");
+    // Empty: standalone, no control plane. Otherwise its base URL, e.g. http://pier:8080.
+    defaults.put("control-plane-url", "");
+    defaults.put("control-plane-token", "");
+    // Empty: the host, or 127.0.0.1 when the host is the wildcard 0.0.0.0 (or ::).
+    defaults.put("advertise-host", "");
+    // Empty: <hostname>-<actual http port>, decided once the server listens.
+    defaults.put("server-name", "");
+    defaults.put("capabilities", "onnx,cpu");
+    defaults.put("heartbeat-interval", "5s");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 
@@ -112,7 +131,18 @@ public record RuntimeConfig(
         executionProvider(values),
         positive(values, "max-queue-size"),
         positive(values, "load-threads"),
-        duration(values, "shutdown-grace"));
+        duration(values, "shutdown-grace"),
+        controlPlaneUrl(values),
+        values.get("control-plane-token").trim(),
+        advertiseHost(values),
+        values.get("server-name").trim(),
+        capabilities(values),
+        positiveDuration(values, "heartbeat-interval"));
+  }
+
+  /** Whether the runtime registers with a control plane. */
+  public boolean registers() {
+    return !controlPlaneUrl.isEmpty();
   }
 
   public ModelConfig.Defaults modelDefaults() {
@@ -200,6 +230,7 @@ public record RuntimeConfig(
   }
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?");
+  private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /** A byte count: a plain number of bytes, or with a unit such as 512MiB or 2GB. */
@@ -249,6 +280,62 @@ public record RuntimeConfig(
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofHours(amount);
     };
+  }
+
+  private static Duration positiveDuration(Map<String, String> values, String key)
+      throws ConfigException {
+    Duration duration = duration(values, key);
+    if (duration.isZero()) {
+      throw new ConfigException(key + " must be longer than 0, got '" + values.get(key) + "'");
+    }
+    return duration;
+  }
+
+  private static String controlPlaneUrl(Map<String, String> values) throws ConfigException {
+    String value = values.get("control-plane-url").trim();
+    if (value.isEmpty()) {
+      return value;
+    }
+    try {
+      URI uri = new URI(value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new URISyntaxException(value, "not an http or https URL with a host");
+      }
+    } catch (URISyntaxException e) {
+      throw new ConfigException(
+          "control-plane-url must be an http(s) URL such as http://pier:8080, got '" + value + "'");
+    }
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  private static String advertiseHost(Map<String, String> values) {
+    String value = values.get("advertise-host").trim();
+    if (!value.isEmpty()) {
+      return value;
+    }
+    String host = values.get("host").trim();
+    return host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1" : host;
+  }
+
+  private static List<String> capabilities(Map<String, String> values) throws ConfigException {
+    List<String> capabilities = new ArrayList<>();
+    for (String capability : values.get("capabilities").split(",")) {
+      String trimmed = capability.trim().toLowerCase(Locale.ROOT);
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!CAPABILITY.matcher(trimmed).matches()) {
+        throw new ConfigException(
+            "capabilities must be a comma-separated list of names such as onnx,cpu, got '"
+                + values.get("capabilities")
+                + "'");
+      }
+      if (!capabilities.contains(trimmed)) {
+        capabilities.add(trimmed);
+      }
+    }
+    return List.copyOf(capabilities);
   }
 
   private static ModelConfig.ExecutionProvider executionProvider(Map<String, String> values)

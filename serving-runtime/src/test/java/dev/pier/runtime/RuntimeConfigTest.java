@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,52 @@ class RuntimeConfigTest {
                 ModelConfig.ExecutionProvider.CPU,
                 1024,
                 4,
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                "",
+                "",
+                "127.0.0.1",
+                "",
+                List.of("onnx", "cpu"),
+                Duration.ofSeconds(5)));
+    assertThat(config.registers()).isFalse();
+  }
+
+  @Test
+  void registrationSettings() throws Exception {
+    RuntimeConfig config =
+        RuntimeConfig.resolve(
+            new String[] {
+              "--control-plane-url", "http://pier:8080/",
+              "--control-plane-token", "secret",
+              "--host", "10.0.0.5",
+              "--server-name", "gpu-7",
+              "--capabilities", "onnx, GPU,onnx",
+              "--heartbeat-interval", "250ms"
+            },
+            Map.of());
+    assertThat(config.registers()).isTrue();
+    assertThat(config.controlPlaneUrl()).isEqualTo("http://pier:8080");
+    assertThat(config.controlPlaneToken()).isEqualTo("secret");
+    assertThat(config.advertiseHost()).isEqualTo("10.0.0.5");
+    assertThat(config.serverName()).isEqualTo("gpu-7");
+    assertThat(config.capabilities()).containsExactly("onnx", "gpu");
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(
+            RuntimeConfig.resolve(
+                    new String[] {"--host", "0.0.0.0", "--advertise-host", "runtime-3.internal"},
+                    Map.of())
+                .advertiseHost())
+        .isEqualTo("runtime-3.internal");
+    assertThatThrownBy(
+            () ->
+                RuntimeConfig.resolve(new String[] {"--control-plane-url", "pier:8080"}, Map.of()))
+        .hasMessageContaining("control-plane-url must be an http(s) URL");
+    assertThatThrownBy(
+            () -> RuntimeConfig.resolve(new String[] {"--heartbeat-interval", "0s"}, Map.of()))
+        .hasMessageContaining("heartbeat-interval must be longer than 0");
+    assertThatThrownBy(
+            () -> RuntimeConfig.resolve(new String[] {"--capabilities", "on nx"}, Map.of()))
+        .hasMessageContaining("capabilities must be");
   }
 
   @Test

@@ -70,6 +70,7 @@ class ApiExceptionHandler {
   static HttpStatus status(ErrorCategory category) {
     return switch (category) {
       case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
+      case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
       case NOT_FOUND -> HttpStatus.NOT_FOUND;
       case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
       case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
@@ -207,6 +208,7 @@ class ApiExceptionHandler {
 
   private static ErrorCode codeFor(HttpStatusCode status) {
     return switch (status.value()) {
+      case 401 -> ErrorCode.UNAUTHENTICATED;
       case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 406 -> ErrorCode.NOT_ACCEPTABLE;
@@ -247,7 +249,12 @@ class ApiExceptionHandler {
     } catch (IllegalArgumentException e) {
       // A path that is not a valid URI reference: the problem is complete without it.
     }
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    ResponseEntity.BodyBuilder response =
+        ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (code.category() == ErrorCategory.UNAUTHENTICATED) {
+      response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
+    return response.body(body);
   }
 
   /** The path inside the validated argument: "createModel.newModel.tags[0]" gives "tags[0]". */

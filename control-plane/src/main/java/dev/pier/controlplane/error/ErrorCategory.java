@@ -7,6 +7,8 @@ package dev.pier.controlplane.error;
 public enum ErrorCategory {
   /** The request is malformed or a value in it breaks a rule; the caller must change it. */
   INVALID_INPUT,
+  /** The caller did not prove who it is, or the credentials it sent are wrong. */
+  UNAUTHENTICATED,
   /** The addressed thing does not exist. */
   NOT_FOUND,
   /** The operation is not offered on this resource. */

@@ -27,7 +27,11 @@ class ApiExceptionHandlerTest {
         .isEqualTo(400);
     assertThat(ApiExceptionHandler.status(ErrorCode.INVALID_NAME.category()).value())
         .isEqualTo(400);
+    assertThat(ApiExceptionHandler.status(ErrorCode.UNAUTHENTICATED.category()).value())
+        .isEqualTo(401);
     assertThat(ApiExceptionHandler.status(ErrorCode.MODEL_NOT_FOUND.category()).value())
+        .isEqualTo(404);
+    assertThat(ApiExceptionHandler.status(ErrorCode.RUNTIME_SERVER_NOT_FOUND.category()).value())
         .isEqualTo(404);
     assertThat(ApiExceptionHandler.status(ErrorCode.MODEL_ALREADY_EXISTS.category()).value())
         .isEqualTo(409);

@@ -114,7 +114,11 @@ class ArtifactFetcherTest {
             null,
             DataSize.ofKilobytes(1),
             new PierProperties.Fetch(Duration.ofSeconds(1), Duration.ofSeconds(1), fileRoots),
-            new PierProperties.EmbeddedDatabase(0, Duration.ofSeconds(1)));
+            new PierProperties.EmbeddedDatabase(0, Duration.ofSeconds(1)),
+            new PierProperties.Runtimes(
+                null,
+                Duration.ofSeconds(15),
+                new PierProperties.Local(0, Path.of("pier-runtime.jar"))));
     return new ArtifactFetcher(new LocalArtifactStore(properties.artifactDirectory()), properties);
   }
 }

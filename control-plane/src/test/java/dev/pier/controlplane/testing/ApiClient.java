@@ -23,9 +23,15 @@ public final class ApiClient {
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
+  private final int port;
 
   public ApiClient(int port) {
     this.base = "http://localhost:" + port;
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
   }
 
   public Response get(String path, String... headers) {

@@ -15,18 +15,27 @@ public final class RunningControlPlane implements AutoCloseable {
     this.context = context;
   }
 
-  /** Starts on a free port with the given {@code key=value} properties. */
+  /**
+   * Starts on a free port with the given {@code key=value} properties. No local runtimes unless the
+   * properties ask for them ({@code pier.runtimes.local.count}): most tests are about other things,
+   * and runtime processes cost seconds.
+   */
   public static RunningControlPlane start(String... properties) {
     return new RunningControlPlane(
         new SpringApplicationBuilder(ControlPlaneTestApplication.class)
             .main(ControlPlaneTestApplication.class)
-            .properties("server.port=0", "spring.main.banner-mode=off")
+            .properties(
+                "server.port=0", "spring.main.banner-mode=off", "pier.runtimes.local.count=0")
             .properties(properties)
             .run());
   }
 
   public ApiClient api() {
     return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
   }
 
   public boolean hasBean(Class<?> type) {

@@ -598,6 +598,25 @@ final class ModelRepository implements AutoCloseable {
     return entries;
   }
 
+  /** Requests inside the loaded sessions now; a lock-free snapshot for reporting, not a limit. */
+  int inFlight() {
+    int total = 0;
+    for (ModelEntry entry : models.values()) {
+      for (ModelVersion version : entry.versions.values()) {
+        LoadedModel loaded = version.loaded;
+        if (loaded != null) {
+          total += loaded.inFlight();
+        }
+      }
+    }
+    return total;
+  }
+
+  /** The model memory reserved now, as the memory budget counts it. */
+  long memoryUsedBytes() {
+    return budget.usedBytes();
+  }
+
   /** At least one version ready, and no model that should be loaded has failed. */
   boolean ready() {
     boolean anyReady = false;

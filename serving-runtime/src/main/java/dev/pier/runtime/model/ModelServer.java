@@ -218,6 +218,16 @@ public final class ModelServer implements InferenceService, AutoCloseable {
     repository.unload(model);
   }
 
+  /** Requests queued or running in the model sessions now (for load reports, never a limit). */
+  public int inFlightRequests() {
+    return repository.inFlight();
+  }
+
+  /** The model memory in use, as the memory budget counts it (estimated per loaded session). */
+  public long memoryUsedBytes() {
+    return repository.memoryUsedBytes();
+  }
+
   @Override
   public void close() {
     shuttingDown = true;
