@@ -5,6 +5,7 @@ import dev.pier.controlplane.artifact.SizeLimit;
 import dev.pier.controlplane.error.ErrorCategory;
 import dev.pier.controlplane.error.ErrorCode;
 import dev.pier.controlplane.error.PierException;
+import dev.pier.controlplane.gateway.OipErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -182,9 +183,18 @@ class ApiExceptionHandler {
    * method, unsupported content type, missing part or parameter...) and genuine internal errors.
    */
   @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> other(Exception e, HttpServletRequest request) {
+  ResponseEntity<?> other(Exception e, HttpServletRequest request) {
     if (disconnectedClients.checkAndLogClientDisconnectedException(e)) {
       return null; // nobody is listening for an answer
+    }
+    if (OipErrors.isGatewayPath(request.getRequestURI())) {
+      // The gateway speaks OIP: what Spring MVC rejects there (unknown path, wrong method) too.
+      if (e instanceof ErrorResponse response) {
+        String detail = response.getBody().getDetail();
+        return OipErrors.error(response.getStatusCode().value(), detail, 0);
+      }
+      log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+      return OipErrors.error(500, "the control plane failed to handle the request", 0);
     }
     if (e instanceof ErrorResponse response) {
       ErrorCode code = codeFor(response.getStatusCode());

@@ -1,0 +1,198 @@
+package dev.pier.controlplane.endpoints;
+
+import dev.pier.controlplane.base.Printable;
+import dev.pier.controlplane.error.ErrorCode;
+import dev.pier.controlplane.error.PierException;
+import dev.pier.controlplane.registry.ModelName;
+import dev.pier.controlplane.registry.RegistryService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Creates, reads, changes and deletes endpoints. Plain SQL rather than JPA: the rows are small, and
+ * the scheduler's switch of the active version is one conditional UPDATE that must not race with
+ * (or bump the revision of) a user's change.
+ */
+@Service
+@Validated
+public class EndpointService {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration LONGEST_TIMEOUT = Duration.ofHours(1);
+  private static final String COLUMNS =
+      "id, name, model_name, version_number, active_version, replicas, timeout_ms, revision,"
+          + " created_at, updated_at";
+
+  private final JdbcClient jdbc;
+  private final RegistryService registry;
+  private final ApplicationEventPublisher events;
+
+  EndpointService(JdbcClient jdbc, RegistryService registry, ApplicationEventPublisher events) {
+    this.jdbc = jdbc;
+    this.registry = registry;
+    this.events = events;
+  }
+
+  @Transactional
+  public EndpointView create(@NotNull @Valid NewEndpoint endpoint) {
+    registry.getVersion(ModelName.of(endpoint.model()), endpoint.version()); // must exist
+    Duration timeout = timeout(endpoint.timeout() == null ? DEFAULT_TIMEOUT : endpoint.timeout());
+    Instant now = now();
+    try {
+      jdbc.sql(
+              "INSERT INTO endpoint (id, name, model_name, version_number, replicas, timeout_ms,"
+                  + " revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)")
+          .params(
+              UUID.randomUUID(),
+              endpoint.name(),
+              endpoint.model(),
+              endpoint.version(),
+              endpoint.replicas() == null ? 1 : endpoint.replicas(),
+              timeout.toMillis(),
+              Timestamp.from(now),
+              Timestamp.from(now))
+          .update();
+    } catch (DuplicateKeyException e) {
+      throw new PierException(
+          ErrorCode.ENDPOINT_ALREADY_EXISTS,
+          "an endpoint named " + Printable.quote(endpoint.name()) + " already exists");
+    }
+    events.publishEvent(new EndpointChanged(endpoint.name()));
+    return get(endpoint.name());
+  }
+
+  @Transactional(readOnly = true)
+  public EndpointView get(@NotNull String name) {
+    return find(name).orElseThrow(() -> notFound(name));
+  }
+
+  @Transactional(readOnly = true)
+  public Optional<EndpointView> find(@NotNull String name) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM endpoint WHERE name = ?")
+        .param(name)
+        .query(EndpointService::view)
+        .optional();
+  }
+
+  @Transactional(readOnly = true)
+  public List<EndpointView> list() {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM endpoint ORDER BY name")
+        .query(EndpointService::view)
+        .list();
+  }
+
+  /**
+   * Changes the version, replicas or timeout. A new version is not served at once: the scheduler
+   * places it, and switches {@code activeVersion} to it once it is ready.
+   */
+  @Transactional
+  public EndpointView change(@NotNull String name, @NotNull @Valid EndpointChanges changes) {
+    EndpointView current = get(name);
+    if (changes.revision() != null && changes.revision() != current.revision()) {
+      throw new PierException(
+          ErrorCode.REVISION_MISMATCH,
+          "endpoint "
+              + Printable.quote(name)
+              + " is at revision "
+              + current.revision()
+              + ", not "
+              + changes.revision());
+    }
+    int version = changes.version() == null ? current.version() : changes.version();
+    if (version != current.version()) {
+      registry.getVersion(ModelName.of(current.model()), version);
+    }
+    int updated =
+        jdbc.sql(
+                "UPDATE endpoint SET version_number = ?, replicas = ?, timeout_ms = ?,"
+                    + " revision = revision + 1, updated_at = ? WHERE name = ? AND revision = ?")
+            .params(
+                version,
+                changes.replicas() == null ? current.replicas() : changes.replicas(),
+                timeout(changes.timeout() == null ? current.timeout() : changes.timeout())
+                    .toMillis(),
+                Timestamp.from(now()),
+                name,
+                current.revision())
+            .update();
+    if (updated == 0) {
+      throw new PierException(
+          ErrorCode.CONCURRENT_MODIFICATION,
+          "endpoint " + Printable.quote(name) + " was changed at the same time; read it again");
+    }
+    events.publishEvent(new EndpointChanged(name));
+    return get(name);
+  }
+
+  @Transactional
+  public void delete(@NotNull String name) {
+    if (jdbc.sql("DELETE FROM endpoint WHERE name = ?").param(name).update() == 0) {
+      throw notFound(name);
+    }
+    events.publishEvent(new EndpointChanged(name));
+  }
+
+  /**
+   * The scheduler's switch: routes {@code name} to {@code version}, provided that is still the
+   * desired version. Does not count as a change (no new revision).
+   *
+   * @return whether the endpoint now routes to {@code version}
+   */
+  @Transactional
+  public boolean activate(@NotNull String name, int version) {
+    return jdbc.sql(
+                "UPDATE endpoint SET active_version = ? WHERE name = ? AND version_number = ?"
+                    + " AND active_version IS DISTINCT FROM ?")
+            .params(version, name, version, version)
+            .update()
+        == 1;
+  }
+
+  private static Duration timeout(Duration timeout) {
+    if (!timeout.isPositive() || timeout.compareTo(LONGEST_TIMEOUT) > 0) {
+      throw new PierException(
+          ErrorCode.VALIDATION_FAILED,
+          "timeout must be positive and at most " + LONGEST_TIMEOUT + ", but is " + timeout);
+    }
+    return timeout;
+  }
+
+  private static EndpointView view(ResultSet row, int index) throws SQLException {
+    int active = row.getInt("active_version");
+    boolean inactive = row.wasNull();
+    return new EndpointView(
+        row.getObject("id", UUID.class),
+        row.getString("name"),
+        row.getString("model_name"),
+        row.getInt("version_number"),
+        inactive ? null : active,
+        row.getInt("replicas"),
+        Duration.ofMillis(row.getLong("timeout_ms")),
+        row.getLong("revision"),
+        row.getTimestamp("created_at").toInstant(),
+        row.getTimestamp("updated_at").toInstant());
+  }
+
+  private static PierException notFound(String name) {
+    return new PierException(
+        ErrorCode.ENDPOINT_NOT_FOUND, "no endpoint is named " + Printable.quote(name));
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}

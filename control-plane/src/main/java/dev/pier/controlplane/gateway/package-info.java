@@ -1,0 +1,8 @@
+/**
+ * The gateway: the Open Inference Protocol on the control plane ({@code /v2/models/{endpoint}...}).
+ * It resolves an endpoint through the scheduler's {@link dev.pier.controlplane.scheduler.Routing}
+ * table, forwards the request's bytes to the least busy READY runtime server, retries once on
+ * another replica when a connection fails, and answers errors as OIP {@code {"error": "..."}}
+ * (never problem details). It never touches the database on the request path.
+ */
+package dev.pier.controlplane.gateway;

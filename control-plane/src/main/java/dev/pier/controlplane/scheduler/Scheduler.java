@@ -1,0 +1,410 @@
+package dev.pier.controlplane.scheduler;
+
+import dev.pier.controlplane.endpoints.EndpointChanged;
+import dev.pier.controlplane.endpoints.EndpointService;
+import dev.pier.controlplane.endpoints.EndpointView;
+import dev.pier.controlplane.error.PierException;
+import dev.pier.controlplane.registry.ModelName;
+import dev.pier.controlplane.registry.RegistryService;
+import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.runtimes.RuntimeServerService;
+import dev.pier.controlplane.runtimes.RuntimeServerState;
+import dev.pier.controlplane.runtimes.RuntimeServerView;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The reconcile loop: every {@value #INTERVAL_MILLIS} ms, and at once after an endpoint changes, it
+ * brings placements in line with what endpoints need.
+ *
+ * <ol>
+ *   <li>Placements on servers that are not READY, or that registered again since the placement was
+ *       made (a restarted process has lost its models), are dropped.
+ *   <li>Every version an endpoint needs (its desired and its active version) is placed on {@code
+ *       replicas} READY servers with the {@code onnx} capability and enough free memory (capacity
+ *       minus the artifact sizes placed there), preferring servers that already hold it, then the
+ *       servers with the fewest placements. Loading goes through the runtime's repository API with
+ *       this control plane's artifact download URL and the version's SHA-256.
+ *   <li>An endpoint whose desired version is READY on {@code min(replicas, eligible servers)}
+ *       servers is switched to it.
+ *   <li>The routing table is published to the gateway.
+ *   <li>Versions no endpoint needs are unloaded once the gateway has no request in flight to them.
+ * </ol>
+ *
+ * <p>Threading: one dedicated thread runs every step (loads block it; they must not block Spring's
+ * shared scheduler, which runs the LOST check), so no two decisions race. FAILED placements are
+ * retried on the same server after {@link #RETRY_FAILED_AFTER}.
+ */
+@Component
+public class Scheduler implements DisposableBean {
+  static final long INTERVAL_MILLIS = 500;
+  static final Duration RETRY_FAILED_AFTER = Duration.ofSeconds(30);
+  private static final String CAPABILITY = "onnx";
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+  private final EndpointService endpoints;
+  private final RuntimeServerService servers;
+  private final RegistryService registry;
+  private final Placements placements;
+  private final Routing routing;
+  private final RuntimeRepositoryClient runtimes;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("pier-scheduler").daemon().factory());
+  private final AtomicBoolean nudged = new AtomicBoolean();
+  private volatile int port;
+
+  Scheduler(
+      EndpointService endpoints,
+      RuntimeServerService servers,
+      RegistryService registry,
+      Placements placements,
+      Routing routing,
+      JsonMapper json) {
+    this.endpoints = endpoints;
+    this.servers = servers;
+    this.registry = registry;
+    this.placements = placements;
+    this.routing = routing;
+    this.runtimes =
+        new RuntimeRepositoryClient(
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build(),
+            json);
+  }
+
+  /** Starts the loop once the artifact download URL is known (the servlet's real port). */
+  @EventListener
+  void webServerStarted(WebServerInitializedEvent event) {
+    if (event.getApplicationContext().getServerNamespace() != null || port != 0) {
+      return; // a management server, or already started
+    }
+    port = event.getWebServer().getPort();
+    thread.scheduleWithFixedDelay(this::reconcileSafely, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @TransactionalEventListener(fallbackExecution = true)
+  void endpointChanged(EndpointChanged event) {
+    nudge();
+  }
+
+  /** Asks for a reconciliation now; nudges while one is pending coalesce. */
+  public void nudge() {
+    if (port != 0 && nudged.compareAndSet(false, true)) {
+      try {
+        thread.execute(
+            () -> {
+              nudged.set(false);
+              reconcileSafely();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        nudged.set(false); // shutting down
+      }
+    }
+  }
+
+  @Override
+  public void destroy() throws InterruptedException {
+    thread.shutdownNow();
+    thread.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private void reconcileSafely() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      // The next round starts from the database again; one failed round loses nothing.
+      log.warn("reconciliation failed; retrying in {} ms", INTERVAL_MILLIS, e);
+    }
+  }
+
+  void reconcile() {
+    Map<UUID, RuntimeServerView> byId = new HashMap<>();
+    for (RuntimeServerView server : servers.list()) {
+      byId.put(server.id(), server);
+    }
+    List<Placements.Row> live = dropStale(byId);
+    Map<ModelVersionKey, Integer> needed = new LinkedHashMap<>();
+    for (EndpointView endpoint : endpoints.list()) {
+      needed.merge(
+          new ModelVersionKey(endpoint.model(), endpoint.version()),
+          endpoint.replicas(),
+          Math::max);
+      if (endpoint.activeVersion() != null) {
+        needed.merge(
+            new ModelVersionKey(endpoint.model(), endpoint.activeVersion()),
+            endpoint.replicas(),
+            Math::max);
+      }
+    }
+    List<RuntimeServerView> eligible =
+        byId.values().stream()
+            .filter(server -> server.state() == RuntimeServerState.READY)
+            .filter(server -> server.capabilities().contains(CAPABILITY))
+            .sorted(Comparator.comparing(RuntimeServerView::name))
+            .toList();
+    needed.forEach((key, replicas) -> place(key, replicas, eligible, live));
+    for (EndpointView endpoint : endpoints.list()) {
+      if (!Objects.equals(endpoint.activeVersion(), endpoint.version())) {
+        long ready = count(live, new ModelVersionKey(endpoint.model(), endpoint.version()), true);
+        long required = Math.max(1, Math.min(endpoint.replicas(), eligible.size()));
+        if (ready >= required && endpoints.activate(endpoint.name(), endpoint.version())) {
+          log.info(
+              "endpoint {} now serves {} version {}",
+              endpoint.name(),
+              endpoint.model(),
+              endpoint.version());
+        }
+      }
+    }
+    List<EndpointView> current = endpoints.list();
+    publish(current, live, byId);
+    Map<ModelVersionKey, Boolean> stillNeeded = new HashMap<>();
+    for (EndpointView endpoint : current) {
+      stillNeeded.put(new ModelVersionKey(endpoint.model(), endpoint.version()), true);
+      if (endpoint.activeVersion() != null) {
+        stillNeeded.put(new ModelVersionKey(endpoint.model(), endpoint.activeVersion()), true);
+      }
+    }
+    for (Placements.Row row : List.copyOf(live)) {
+      if (!stillNeeded.containsKey(row.key()) && routing.inFlight(row.key()) == 0) {
+        remove(row, live, byId.get(row.serverId()));
+      }
+    }
+  }
+
+  private List<Placements.Row> dropStale(Map<UUID, RuntimeServerView> byId) {
+    List<Placements.Row> live = new ArrayList<>();
+    Instant retryBefore = Instant.now().minus(RETRY_FAILED_AFTER);
+    for (Placements.Row row : placements.all()) {
+      RuntimeServerView server = byId.get(row.serverId());
+      if (server == null
+          || server.state() != RuntimeServerState.READY
+          || !server.registeredAt().equals(row.serverRegisteredAt())) {
+        placements.delete(row.id());
+        log.info(
+            "dropped placement of {} version {}: its server {}",
+            row.key().model(),
+            row.key().version(),
+            server == null
+                ? "is gone"
+                : server.state() != RuntimeServerState.READY
+                    ? "is " + server.state()
+                    : "restarted (registered again at " + server.registeredAt() + ")");
+      } else if (row.state() == PlacementState.FAILED && row.updatedAt().isBefore(retryBefore)) {
+        placements.delete(row.id());
+      } else {
+        live.add(row);
+      }
+    }
+    return live;
+  }
+
+  private void place(
+      ModelVersionKey key,
+      int replicas,
+      List<RuntimeServerView> eligible,
+      List<Placements.Row> live) {
+    long placed = count(live, key, false);
+    if (placed >= replicas) {
+      return;
+    }
+    VersionView version;
+    try {
+      version = registry.getVersion(ModelName.of(key.model()), key.version());
+    } catch (PierException e) {
+      log.warn("cannot place {} version {}: {}", key.model(), key.version(), e.getMessage());
+      return;
+    }
+    List<RuntimeServerView> candidates =
+        eligible.stream()
+            .filter(
+                server ->
+                    live.stream()
+                        .noneMatch(
+                            row -> row.key().equals(key) && row.serverId().equals(server.id())))
+            .filter(server -> free(server, live) >= version.size())
+            .sorted(
+                Comparator.comparing((RuntimeServerView server) -> !holds(server, key))
+                    .thenComparingLong(server -> placementsOn(server, live))
+                    .thenComparing(server -> -free(server, live)))
+            .toList();
+    for (RuntimeServerView server : candidates) {
+      if (placed >= replicas) {
+        return;
+      }
+      Placements.Row row =
+          placements.insertLoading(key, server.id(), server.registeredAt(), version.size());
+      live.add(row);
+      List<Integer> keep =
+          live.stream()
+              .filter(other -> other.serverId().equals(server.id()))
+              .filter(other -> other.key().model().equals(key.model()))
+              .filter(other -> other.state() != PlacementState.FAILED)
+              .map(other -> other.key().version())
+              .distinct()
+              .toList();
+      Optional<String> failure =
+          runtimes.load(
+              server.restUrl(),
+              key.model(),
+              key.version(),
+              artifactUrl(key),
+              version.sha256(),
+              keep);
+      PlacementState state = failure.isEmpty() ? PlacementState.READY : PlacementState.FAILED;
+      placements.setState(row.id(), state, failure.orElse(null));
+      live.set(live.indexOf(row), withState(row, state, failure.orElse(null)));
+      if (failure.isEmpty()) {
+        placed++;
+        log.info("placed {} version {} on {}", key.model(), key.version(), server.name());
+      } else {
+        log.warn(
+            "placing {} version {} on {} failed: {}",
+            key.model(),
+            key.version(),
+            server.name(),
+            failure.get());
+      }
+    }
+  }
+
+  /** Unloads one placement; other versions of the model on that server stay loaded. */
+  private void remove(Placements.Row row, List<Placements.Row> live, RuntimeServerView server) {
+    live.remove(row);
+    List<Placements.Row> remaining =
+        live.stream()
+            .filter(other -> other.serverId().equals(row.serverId()))
+            .filter(other -> other.key().model().equals(row.key().model()))
+            .filter(other -> other.state() != PlacementState.FAILED)
+            .toList();
+    if (server != null && row.state() != PlacementState.FAILED) {
+      if (remaining.isEmpty()) {
+        runtimes.unload(server.restUrl(), row.key().model());
+      } else {
+        // Loading a kept version with the shorter version_policy unloads the removed one.
+        Placements.Row kept = remaining.getFirst();
+        VersionView version =
+            registry.getVersion(ModelName.of(kept.key().model()), kept.key().version());
+        runtimes.load(
+            server.restUrl(),
+            kept.key().model(),
+            kept.key().version(),
+            artifactUrl(kept.key()),
+            version.sha256(),
+            remaining.stream().map(other -> other.key().version()).distinct().toList());
+      }
+    }
+    placements.delete(row.id());
+    log.info(
+        "unloaded {} version {} from {}",
+        row.key().model(),
+        row.key().version(),
+        server == null ? row.serverId() : server.name());
+  }
+
+  private void publish(
+      List<EndpointView> current, List<Placements.Row> live, Map<UUID, RuntimeServerView> byId) {
+    Map<String, Routing.Route> routes = new HashMap<>();
+    for (EndpointView endpoint : current) {
+      Map<Integer, List<Routing.Target>> ready = new HashMap<>();
+      for (Placements.Row row : live) {
+        boolean routable =
+            row.key().version() == endpoint.version()
+                || Objects.equals(row.key().version(), endpoint.activeVersion());
+        if (row.state() == PlacementState.READY
+            && routable
+            && row.key().model().equals(endpoint.model())) {
+          ready
+              .computeIfAbsent(row.key().version(), ignored -> new ArrayList<>())
+              .add(new Routing.Target(row.serverId(), byId.get(row.serverId()).restUrl()));
+        }
+      }
+      routes.put(
+          endpoint.name(),
+          new Routing.Route(
+              endpoint.model(), endpoint.activeVersion(), endpoint.timeout(), Map.copyOf(ready)));
+    }
+    routing.publish(routes);
+  }
+
+  private String artifactUrl(ModelVersionKey key) {
+    return "http://127.0.0.1:"
+        + port
+        + "/api/v1/models/"
+        + key.model()
+        + "/versions/"
+        + key.version()
+        + "/artifact";
+  }
+
+  private static long count(List<Placements.Row> live, ModelVersionKey key, boolean readyOnly) {
+    return live.stream()
+        .filter(row -> row.key().equals(key))
+        .filter(
+            row ->
+                readyOnly
+                    ? row.state() == PlacementState.READY
+                    : row.state() != PlacementState.FAILED)
+        .count();
+  }
+
+  private static long free(RuntimeServerView server, List<Placements.Row> live) {
+    long used =
+        live.stream()
+            .filter(row -> row.serverId().equals(server.id()))
+            .filter(row -> row.state() != PlacementState.FAILED)
+            .mapToLong(Placements.Row::sizeBytes)
+            .sum();
+    return server.memoryCapacityBytes() - used;
+  }
+
+  private static long placementsOn(RuntimeServerView server, List<Placements.Row> live) {
+    return live.stream().filter(row -> row.serverId().equals(server.id())).count();
+  }
+
+  private static boolean holds(RuntimeServerView server, ModelVersionKey key) {
+    return server.models().stream()
+        .anyMatch(
+            model ->
+                model.name().equals(key.model())
+                    && model.version().equals(Integer.toString(key.version()))
+                    && "READY".equals(model.state()));
+  }
+
+  private static Placements.Row withState(Placements.Row row, PlacementState state, String reason) {
+    return new Placements.Row(
+        row.id(),
+        row.key(),
+        row.serverId(),
+        row.serverRegisteredAt(),
+        row.sizeBytes(),
+        state,
+        reason,
+        Instant.now());
+  }
+}
