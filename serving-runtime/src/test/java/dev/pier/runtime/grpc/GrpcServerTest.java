@@ -12,6 +12,7 @@ import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferResponse;
 import dev.pier.runtime.grpc.proto.ServerLiveRequest;
 import dev.pier.runtime.tensor.DataType;
+import dev.pier.runtime.testing.Awaiting;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -25,11 +26,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The server's lifecycle, admission control and health service. */
 class GrpcServerTest {
+  /** A generous bound for what happens on another thread; not a timing check. */
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final FakeInferenceService fake = new FakeInferenceService();
 
@@ -49,7 +51,8 @@ class GrpcServerTest {
 
       fake.ready = true;
       // Without one, the periodic refresh catches up.
-      awaitTrue(() -> health(grpc, "") == ServingStatus.SERVING);
+      Awaiting.until(
+          "health reports SERVING", TIMEOUT, () -> health(grpc, "") == ServingStatus.SERVING);
       assertThat(health(grpc, "inference.GRPCInferenceService")).isEqualTo(ServingStatus.SERVING);
     }
   }
@@ -75,7 +78,10 @@ class GrpcServerTest {
       assertThat(fake.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
       ListenableFuture<ModelInferResponse> queued =
           grpc.inferenceFuture().modelInfer(request().build());
-      awaitTrue(() -> grpc.server.inferenceExecutor().getQueue().size() == 1);
+      Awaiting.until(
+          "one call waits in the inference queue",
+          TIMEOUT,
+          () -> grpc.server.inferenceExecutor().getQueue().size() == 1);
 
       StatusRuntimeException rejected = inferFailure(grpc);
       assertThat(rejected.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -103,7 +109,7 @@ class GrpcServerTest {
       assertThat(fake.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 
       var closer = Thread.ofPlatform().start(grpc.server::close);
-      awaitTrue(() -> liveFails(grpc));
+      Awaiting.until("ServerLive fails with UNAVAILABLE", TIMEOUT, () -> liveFails(grpc));
       assertThat(health(grpc)).isNotEqualTo(ServingStatus.SERVING);
       release.countDown();
 
@@ -218,16 +224,5 @@ class GrpcServerTest {
       return failure;
     }
     throw new AssertionError("the call succeeded");
-  }
-
-  /** Waits for something that happens on another thread; a generous bound, not a timing check. */
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 seconds");
-      }
-      Thread.sleep(20);
-    }
   }
 }
