@@ -20,6 +20,7 @@ import dev.pier.runtime.grpc.proto.ServerMetadataRequest;
 import dev.pier.runtime.grpc.proto.ServerMetadataResponse;
 import dev.pier.runtime.grpc.proto.ServerReadyRequest;
 import dev.pier.runtime.grpc.proto.ServerReadyResponse;
+import dev.pier.runtime.protocol.Answering;
 import dev.pier.runtime.protocol.ErrorCode;
 import dev.pier.runtime.protocol.InferenceException;
 import dev.pier.runtime.protocol.InferenceRequest;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -58,7 +58,6 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
   private final ExecutorService inferenceExecutor;
   private final ExecutorService controlExecutor;
   private final HealthReporter health;
-  private final Executor respondents;
 
   InferenceGrpcService(
       InferenceService service,
@@ -69,16 +68,6 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     this.inferenceExecutor = inferenceExecutor;
     this.controlExecutor = controlExecutor;
     this.health = health;
-    // Answers for batched calls go back through the inference pool, never on a batch worker; if the
-    // pool refuses (shut down or full), the completing thread answers rather than lose the call.
-    this.respondents =
-        task -> {
-          try {
-            inferenceExecutor.execute(task);
-          } catch (RejectedExecutionException e) {
-            task.run();
-          }
-        };
   }
 
   @Override
@@ -232,12 +221,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       observer.onError(GrpcErrors.toStatusException(failure, "ModelInfer"));
       return;
     }
-    if (result.isDone()) {
-      answer(request, decoded, result, observer);
-    } else {
-      result.whenCompleteAsync(
-          (response, failure) -> answer(request, decoded, result, observer), respondents);
-    }
+    Answering.whenDone(result, inferenceExecutor, () -> answer(request, decoded, result, observer));
   }
 
   private void answer(

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.pier.runtime.json.JsonLimits;
+import dev.pier.runtime.protocol.Answering;
 import dev.pier.runtime.protocol.ErrorCode;
 import dev.pier.runtime.protocol.InferenceException;
 import dev.pier.runtime.protocol.InferenceRequest;
@@ -31,8 +32,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +52,6 @@ public final class RestServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
-  private final Executor respondents;
   private volatile boolean draining;
 
   /**
@@ -76,17 +74,6 @@ public final class RestServer implements AutoCloseable {
             // A full queue means the server is far past saturation: the submitting thread then
             // serves the request itself, which slows accepting — backpressure, not a crash.
             (task, pool) -> task.run());
-    // Answers for batched requests go back through the worker pool, never on a batch worker (a slow
-    // client must not stall a model). If the pool refuses (shut down), the completing thread
-    // writes.
-    this.respondents =
-        task -> {
-          try {
-            workers.execute(task);
-          } catch (RejectedExecutionException e) {
-            task.run();
-          }
-        };
     this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     server.setExecutor(workers);
     server.createContext("/", this::handle);
@@ -145,7 +132,7 @@ public final class RestServer implements AutoCloseable {
     }
   }
 
-  /** Serves the exchange; returns true if it will be completed later, from another thread. */
+  /** Serves the exchange; returns true if the exchange is closed by whoever answers it. */
   private boolean route(HttpExchange exchange) throws IOException {
     String[] path = segments(exchange.getRequestURI().getRawPath());
     String method = exchange.getRequestMethod();
@@ -237,19 +224,16 @@ public final class RestServer implements AutoCloseable {
     }
     InferenceRequest request = InferenceRequestDecoder.decode(body, jsonLength);
     CompletableFuture<InferenceResponse> response = service.inferAsync(model, version, request);
-    if (response.isDone()) {
-      respond(exchange, request, response);
-      return false;
-    }
-    response.whenCompleteAsync(
-        (result, failure) -> {
+    Answering.whenDone(
+        response,
+        workers,
+        () -> {
           try {
             respond(exchange, request, response);
           } finally {
             exchange.close();
           }
-        },
-        respondents);
+        });
     return true;
   }
 
