@@ -189,6 +189,27 @@ public class RegistryService {
 
   // ---- versions
 
+  /**
+   * Registers a new model together with its first version, from uploaded content: all or nothing,
+   * so a refused file leaves no empty model behind. Reads {@code content} to its end.
+   */
+  public VersionView createModelWithVersion(
+      @Valid NewModel newModel, InputStream content, @Valid VersionDetails details)
+      throws IOException {
+    ModelName name = ModelName.of(newModel.name());
+    if (models.existsByName(name.value())) {
+      throw alreadyExists(name);
+    }
+    try (StagedArtifact staged = store.stage(content, uploadLimit)) {
+      ModelVersion.Json columns = inspect(staged, details);
+      return transaction.execute(
+          status -> {
+            createModel(newModel);
+            return insertVersion(name, staged, columns, details);
+          });
+    }
+  }
+
   /** Registers a new version from uploaded content; reads {@code content} to its end. */
   public VersionView createVersion(
       ModelName name, InputStream content, @Valid VersionDetails details) throws IOException {
@@ -242,6 +263,12 @@ public class RegistryService {
   }
 
   private VersionView register(ModelName name, StagedArtifact staged, VersionDetails details) {
+    ModelVersion.Json columns = inspect(staged, details);
+    return transaction.execute(status -> insertVersion(name, staged, columns, details));
+  }
+
+  /** Checks the expected checksum and reads the model's schema: everything before storing. */
+  private ModelVersion.Json inspect(StagedArtifact staged, VersionDetails details) {
     if (details.sha256() != null
         && !details.sha256().toLowerCase(Locale.ROOT).equals(staged.sha256().hex())) {
       throw new PierException(
@@ -252,30 +279,31 @@ public class RegistryService {
               + Printable.quote(details.sha256()));
     }
     ModelSchema schema = inspector.inspect(staged.file());
-    ModelVersion.Json columns = json.write(schema, json.labels(schema), details);
-    String createdBy = currentUser.name();
-    return transaction.execute(
-        status -> {
-          Model model = models.findByNameForUpdate(name.value()).orElseThrow(() -> notFound(name));
-          ModelVersion version =
-              new ModelVersion(
-                  model,
-                  versions.highestNumber(model) + 1,
-                  staged.sha256().hex(),
-                  staged.size(),
-                  columns,
-                  details.lineage().trainingData(),
-                  details.lineage().codeCommit(),
-                  now(),
-                  createdBy);
-          versions.saveAndFlush(version);
-          try {
-            store.commit(staged);
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot store artifact " + staged.sha256(), e);
-          }
-          return json.view(name.value(), version);
-        });
+    return json.write(schema, json.labels(schema), details);
+  }
+
+  /** Inside a transaction: the next version number of the model, and the artifact committed. */
+  private VersionView insertVersion(
+      ModelName name, StagedArtifact staged, ModelVersion.Json columns, VersionDetails details) {
+    Model model = models.findByNameForUpdate(name.value()).orElseThrow(() -> notFound(name));
+    ModelVersion version =
+        new ModelVersion(
+            model,
+            versions.highestNumber(model) + 1,
+            staged.sha256().hex(),
+            staged.size(),
+            columns,
+            details.lineage().trainingData(),
+            details.lineage().codeCommit(),
+            now(),
+            currentUser.name());
+    versions.saveAndFlush(version);
+    try {
+      store.commit(staged);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store artifact " + staged.sha256(), e);
+    }
+    return json.view(name.value(), version);
   }
 
   private void requireExists(ModelName name) {

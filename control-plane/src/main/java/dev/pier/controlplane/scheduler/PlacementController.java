@@ -1,11 +1,8 @@
 package dev.pier.controlplane.scheduler;
 
-import dev.pier.controlplane.endpoints.EndpointService;
-import dev.pier.controlplane.endpoints.EndpointView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Objects;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,18 +12,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Placements", description = "Which model versions the scheduler put on which servers")
 class PlacementController {
-  private final Placements placements;
-  private final EndpointService endpoints;
+  private final PlacementService placements;
 
-  PlacementController(Placements placements, EndpointService endpoints) {
+  PlacementController(PlacementService placements) {
     this.placements = placements;
-    this.endpoints = endpoints;
   }
 
   @GetMapping(path = "/api/v1/placements", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "List all placements")
   public List<PlacementView> all() {
-    return placements.views(null);
+    return placements.all();
   }
 
   /** The placements of the endpoint's desired and active versions. */
@@ -35,12 +30,6 @@ class PlacementController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "List an endpoint's placements")
   public List<PlacementView> ofEndpoint(@PathVariable String name) {
-    EndpointView endpoint = endpoints.get(name);
-    return placements.views(endpoint.model()).stream()
-        .filter(
-            placement ->
-                placement.version() == endpoint.version()
-                    || Objects.equals(placement.version(), endpoint.activeVersion()))
-        .toList();
+    return placements.ofEndpoint(name);
   }
 }

@@ -1,0 +1,146 @@
+package dev.pier.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.pier.console.testing.Chromium;
+import dev.pier.console.testing.PierProcess;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console in a real Chromium against the real executable: a data scientist registers a model by
+ * uploading its file, deploys it, and tries a prediction; a broken file is refused in the dialog
+ * and leaves nothing behind.
+ */
+class ConsoleIT {
+  /** Placing a model on the local runtime: fetch, load, first heartbeat. */
+  private static final double PLACED_MILLIS = 60_000;
+
+  @TempDir static Path pierHome;
+  @TempDir static Path logs;
+
+  private static PierProcess pier;
+  private static Chromium chromium;
+  private BrowserContext context;
+  private Page page;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pier = PierProcess.start(pierHome, logs.resolve("pier.log"));
+    chromium = Chromium.launch();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (pier != null) {
+      pier.close();
+    }
+  }
+
+  @BeforeEach
+  void openPage() {
+    context = chromium.browser().newContext();
+    page = context.newPage();
+  }
+
+  @AfterEach
+  void closePage() {
+    context.close();
+  }
+
+  @Test
+  void aModelIsUploadedDeployedAndTriedFromTheBrowser() {
+    page.navigate(pier.baseUrl() + "/models");
+    page.locator("#register-model").click();
+    page.locator("#model-name input").fill("iris");
+    page.getByLabel("Tags").fill("flowers, demo");
+    upload(examples("models/iris/1/model.onnx"));
+    page.locator("#register").click();
+
+    // The version page: the schema read from the uploaded file.
+    assertThat(page).hasURL(Pattern.compile(".*/models/iris/versions/1$"));
+    assertThat(page.locator("#inputs")).containsText("features");
+    assertThat(page.locator("#outputs")).containsText("probabilities");
+    assertThat(page.locator(".pier-facts")).containsText("virginica, setosa, versicolor");
+
+    // The catalog finds it by a tag; a search that matches nothing shows nothing.
+    page.navigate(pier.baseUrl() + "/models");
+    page.locator("#model-search input").fill("flowers");
+    assertThat(page.locator("#models")).containsText("iris");
+    page.locator("#model-search input").fill("no-such-model");
+    assertThat(page.locator("#models")).containsText("No model matches");
+
+    // Deploy version 1 behind an endpoint and wait until it serves.
+    page.navigate(pier.baseUrl() + "/models/iris/versions/1");
+    page.locator("#deploy").click();
+    page.locator("#endpoint-name input").fill("flowers");
+    page.locator("#create-endpoint").click();
+    assertThat(page).hasURL(Pattern.compile(".*/endpoints/flowers$"));
+    assertThat(page.locator("#endpoint-summary"))
+        .containsText(
+            "Ready", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
+    assertThat(page.locator("#placements")).containsText("READY");
+
+    // Try it: the form built from the schema, then the raw JSON editor with a mistake in it.
+    double[] setosa = {5.1, 3.5, 1.4, 0.2};
+    for (int i = 0; i < setosa.length; i++) {
+      page.getByLabel("features[" + i + "]").fill(Double.toString(setosa[i]));
+    }
+    page.locator("#send").click();
+    assertThat(page.locator("#outcome")).containsText("200 OK");
+    assertThat(page.locator("#prediction")).hasText("Prediction: setosa");
+    assertThat(page.locator("#latency")).hasText(Pattern.compile("\\d+\\.\\d\\d ms"));
+    assertThat(page.locator("#response")).containsText("\"model_name\" : \"flowers\"");
+
+    page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("JSON")).click();
+    Locator raw = page.locator("#raw-request textarea");
+    assertThat(raw).hasValue(Pattern.compile("\"features\".*5\\.1", Pattern.DOTALL));
+    raw.fill(raw.inputValue().replace("\"features\"", "\"petals\""));
+    page.locator("#send").click();
+    assertThat(page.locator("#outcome")).containsText("400");
+    assertThat(page.locator("#response")).containsText("petals");
+
+    // The server it runs on, with the model loaded.
+    page.navigate(pier.baseUrl() + "/servers");
+    assertThat(page.locator("#servers")).containsText("READY");
+    assertThat(page.locator("#servers")).containsText("iris v1");
+  }
+
+  @Test
+  void aBrokenFileIsRefusedInTheDialogAndNothingIsStored() {
+    page.navigate(pier.baseUrl() + "/models");
+    page.locator("#register-model").click();
+    page.locator("#model-name input").fill("broken");
+    upload(examples("models-broken/corrupt/1/model.onnx"));
+    page.locator("#register").click();
+
+    assertThat(page.locator(".pier-error")).containsText("ONNX");
+    assertThat(page.locator("vaadin-dialog-overlay, vaadin-dialog")).not().hasCount(0);
+    assertThat(pier.get("/api/v1/models/broken").status()).isEqualTo(404);
+  }
+
+  /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
+  private void upload(Path file) {
+    page.locator("#model-file input[type=file]").setInputFiles(file);
+    assertThat(page.locator("#model-file vaadin-upload-file[complete]")).hasCount(1);
+  }
+
+  private static Path examples(String path) {
+    return PierProcess.examples().resolve(path);
+  }
+}

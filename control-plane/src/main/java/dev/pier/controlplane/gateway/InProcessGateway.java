@@ -1,0 +1,64 @@
+package dev.pier.controlplane.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Inference through the gateway for callers in the control plane's own process (the console's "try
+ * it" panel): the same routing, retries, timeouts and OIP errors as {@code POST
+ * /v2/models/{endpoint}/infer} over HTTP, without a loopback connection.
+ */
+@Service
+public class InProcessGateway {
+  private final Gateway gateway;
+  private final JsonMapper json;
+
+  InProcessGateway(Gateway gateway, JsonMapper json) {
+    this.gateway = gateway;
+    this.json = json;
+  }
+
+  /**
+   * The gateway's answer.
+   *
+   * @param status the HTTP status the same request would get over HTTP
+   * @param body the OIP JSON answer: the inference response, or {@code {"error": "..."}}
+   * @param nanos how long the gateway took, from routing to the last byte of the answer
+   */
+  public record Answer(int status, String body, long nanos) {
+    public boolean ok() {
+      return status == 200;
+    }
+  }
+
+  /**
+   * Sends an OIP JSON inference request to the endpoint's active version, or to {@code version}
+   * when it is not null.
+   */
+  public Answer infer(String endpoint, Integer version, String request) {
+    long start = System.nanoTime();
+    try {
+      ResponseEntity<byte[]> response =
+          gateway.forward(
+              endpoint,
+              version,
+              "/infer",
+              request.getBytes(StandardCharsets.UTF_8),
+              "application/json",
+              null);
+      byte[] body = response.getBody() == null ? new byte[0] : response.getBody();
+      return new Answer(
+          response.getStatusCode().value(),
+          new String(body, StandardCharsets.UTF_8),
+          System.nanoTime() - start);
+    } catch (GatewayException e) {
+      return new Answer(
+          e.status(),
+          json.writeValueAsString(Map.of("error", e.getMessage())),
+          System.nanoTime() - start);
+    }
+  }
+}
