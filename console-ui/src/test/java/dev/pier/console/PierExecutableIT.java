@@ -148,7 +148,8 @@ class PierExecutableIT {
             "-jar",
             property("pier.executable.jar"),
             "--pier.home=" + pierHome,
-            "--server.port=0");
+            "--server.port=0",
+            "--pier.gateway.grpc-port=0");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(Path.of(property("pier.repository.root")).toFile())
