@@ -1,6 +1,7 @@
 package dev.pier.console;
 
 import dev.pier.controlplane.PierProperties;
+import dev.pier.controlplane.gateway.GrpcGateway;
 import java.io.PrintStream;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -9,15 +10,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells the operator, on standard output, where Pier listens once it is ready: the REST API, its
- * documentation, the inference gateway and the data directory, with the port actually bound (which
- * differs from the configured one with {@code --server.port=0}).
+ * documentation, the inference gateway (REST and gRPC) and the data directory, with the ports
+ * actually bound (which differ from the configured ones with {@code --server.port=0}).
  */
 @Component
 class ReadyBanner {
   private final PierProperties properties;
+  private final GrpcGateway grpc;
 
-  ReadyBanner(PierProperties properties) {
+  ReadyBanner(PierProperties properties, GrpcGateway grpc) {
     this.properties = properties;
+    this.grpc = grpc;
   }
 
   @EventListener
@@ -31,11 +34,13 @@ class ReadyBanner {
     String base = "http://localhost:" + port;
     out.println();
     out.println("Pier is ready");
+    out.println("  Console:      " + base + "/");
     out.println("  REST API:     " + base + "/api/v1");
     out.println("  Swagger UI:   " + base + "/api/v1/docs");
     out.println("  OIP gateway:  " + base + "/v2/models/{endpoint}/infer");
+    out.println("  OIP gRPC:     localhost:" + grpc.port() + " (inference.GRPCInferenceService)");
     out.println("  Data:         " + properties.home());
-    out.println("  The browser console and sign-in arrive with the console capability.");
+    out.println("  Sign-in:      none yet; anyone who can reach this port has full access.");
     out.println();
     out.flush();
   }

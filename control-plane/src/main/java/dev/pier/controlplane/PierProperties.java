@@ -27,6 +27,7 @@ import org.springframework.util.unit.DataSize;
  * @param embeddedDatabase the embedded PostgreSQL started when no {@code spring.datasource.url} is
  *     set
  * @param runtimes runtime servers: their registration and the local driver
+ * @param gateway the OIP gateway's gRPC server
  */
 @ConfigurationProperties(prefix = "pier", ignoreUnknownFields = false)
 public record PierProperties(
@@ -35,7 +36,8 @@ public record PierProperties(
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue Fetch fetch,
     @DefaultValue EmbeddedDatabase embeddedDatabase,
-    @DefaultValue Runtimes runtimes) {
+    @DefaultValue Runtimes runtimes,
+    @DefaultValue Gateway gateway) {
 
   /** The key of {@link #maxUploadSize()}, which errors about too large artifacts name. */
   public static final String MAX_UPLOAD_SIZE_KEY = "pier.max-upload-size";
@@ -56,6 +58,7 @@ public record PierProperties(
     require(fetch != null, "pier.fetch must be set");
     require(embeddedDatabase != null, "pier.embedded-database must be set");
     require(runtimes != null, "pier.runtimes must be set");
+    require(gateway != null, "pier.gateway must be set");
     require(
         maxUploadSize.toBytes() > 0 && maxUploadSize.toBytes() <= LARGEST_ONNX_FILE,
         MAX_UPLOAD_SIZE_KEY
@@ -147,6 +150,21 @@ public record PierProperties(
           "pier.runtimes.local.count must be between 0 and 64, but is " + count);
       require(jar != null, "pier.runtimes.local.jar must be set");
       jar = jar.toAbsolutePath().normalize();
+    }
+  }
+
+  /**
+   * The gateway's OIP gRPC server ({@code inference.GRPCInferenceService} and gRPC health); its
+   * REST side is on the control plane's HTTP port.
+   *
+   * @param grpcPort the port it listens on; 0 picks a free one at every start
+   */
+  public record Gateway(@DefaultValue("8081") int grpcPort) {
+
+    public Gateway {
+      require(
+          grpcPort >= 0 && grpcPort <= 65535,
+          "pier.gateway.grpc-port must be between 0 and 65535, but is " + grpcPort);
     }
   }
 

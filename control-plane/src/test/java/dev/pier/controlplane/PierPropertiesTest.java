@@ -38,6 +38,7 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().count()).isEqualTo(1);
     assertThat(properties.runtimes().local().jar())
         .isEqualTo(Path.of("serving-runtime/target/pier-runtime.jar").toAbsolutePath());
+    assertThat(properties.gateway().grpcPort()).isEqualTo(8081);
   }
 
   @Test
@@ -56,7 +57,8 @@ class PierPropertiesTest {
                 Map.entry("pier.runtimes.registration-token", "t0ken"),
                 Map.entry("pier.runtimes.lost-after", "40s"),
                 Map.entry("pier.runtimes.local.count", "3"),
-                Map.entry("pier.runtimes.local.jar", "/opt/pier/pier-runtime.jar")));
+                Map.entry("pier.runtimes.local.jar", "/opt/pier/pier-runtime.jar"),
+                Map.entry("pier.gateway.grpc-port", "9081")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
     assertThat(properties.artifactDirectory()).isEqualTo(Path.of("/data/artifacts"));
@@ -73,6 +75,7 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().count()).isEqualTo(3);
     assertThat(properties.runtimes().local().jar())
         .isEqualTo(Path.of("/opt/pier/pier-runtime.jar"));
+    assertThat(properties.gateway().grpcPort()).isEqualTo(9081);
   }
 
   @Test
@@ -99,6 +102,10 @@ class PierPropertiesTest {
     "pier.runtimes.local.no-such-setting, 1",
     "pier.no-such-setting, 1",
     "pier.fetch.no-such-setting, 1",
+    "pier.gateway.grpc-port, 65536",
+    "pier.gateway.grpc-port, -1",
+    "pier.gateway.grpc-port, http",
+    "pier.gateway.no-such-setting, 1",
   })
   void anInvalidOrUnknownSettingFailsNamingTheKey(String key, String value) {
     context
@@ -111,7 +118,10 @@ class PierPropertiesTest {
   @Test
   void validSettingsStart() {
     context
-        .withPropertyValues("pier.max-upload-size=2147483647B", "pier.embedded-database.port=65535")
+        .withPropertyValues(
+            "pier.max-upload-size=2147483647B",
+            "pier.embedded-database.port=65535",
+            "pier.gateway.grpc-port=0")
         .run(started -> assertThat(started).hasNotFailed().hasSingleBean(PierProperties.class));
   }
 

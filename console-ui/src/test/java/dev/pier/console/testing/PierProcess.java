@@ -57,7 +57,8 @@ public final class PierProcess implements AutoCloseable {
                 "-jar",
                 property("pier.executable.jar"),
                 "--pier.home=" + pierHome,
-                "--server.port=0"));
+                "--server.port=0",
+                "--pier.gateway.grpc-port=0"));
     command.addAll(List.of(arguments));
     ProcessBuilder builder =
         new ProcessBuilder(command)

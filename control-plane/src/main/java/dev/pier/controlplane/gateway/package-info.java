@@ -4,5 +4,9 @@
  * table, forwards the request's bytes to the least busy READY runtime server, retries once on
  * another replica when a connection fails, and answers errors as OIP {@code {"error": "..."}}
  * (never problem details). It never touches the database on the request path.
+ *
+ * <p>The same over OIP gRPC ({@link dev.pier.controlplane.gateway.GrpcGateway}, on {@code
+ * pier.gateway.grpc-port}): forwarded asynchronously over one persistent channel per runtime
+ * server, with gRPC status codes instead of HTTP ones.
  */
 package dev.pier.controlplane.gateway;

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class Routing {
   private final Map<UUID, AtomicInteger> perServer = new HashMap<>();
   private final Map<ModelVersionKey, AtomicInteger> perVersion = new HashMap<>();
+  private final List<Consumer<Map<UUID, String>>> listeners = new CopyOnWriteArrayList<>();
   private Map<String, Route> routes = Map.of();
 
   /** One endpoint's routes: the active version, and the READY servers of each routable version. */
@@ -32,8 +35,8 @@ public class Routing {
       Duration timeout,
       Map<Integer, List<Target>> readyServers) {}
 
-  /** A READY server of a version. */
-  record Target(UUID serverId, String restUrl) {}
+  /** A READY server of a version: its OIP REST base URL and gRPC target ({@code host:port}). */
+  record Target(UUID serverId, String restUrl, String grpcTarget) {}
 
   /** Where one request goes. {@link #release} it when the answer is in. */
   public record Lease(
@@ -42,6 +45,7 @@ public class Routing {
       int version,
       UUID serverId,
       String restUrl,
+      String grpcTarget,
       Duration timeout) {}
 
   /** What {@link #acquire} found. */
@@ -96,7 +100,13 @@ public class Routing {
     counter(perVersion, key).incrementAndGet();
     return new Choice.Chosen(
         new Lease(
-            endpoint, route.model(), version, best.serverId(), best.restUrl(), route.timeout()));
+            endpoint,
+            route.model(),
+            version,
+            best.serverId(),
+            best.restUrl(),
+            best.grpcTarget(),
+            route.timeout()));
   }
 
   public synchronized void release(Lease lease) {
@@ -104,8 +114,31 @@ public class Routing {
     counter(perVersion, new ModelVersionKey(lease.model(), lease.version())).decrementAndGet();
   }
 
-  synchronized void publish(Map<String, Route> routes) {
-    this.routes = Map.copyOf(routes);
+  void publish(Map<String, Route> routes) {
+    Map<UUID, String> grpcTargets = new HashMap<>();
+    synchronized (this) {
+      this.routes = Map.copyOf(routes);
+      for (Route route : this.routes.values()) {
+        for (List<Target> targets : route.readyServers().values()) {
+          for (Target target : targets) {
+            grpcTargets.put(target.serverId(), target.grpcTarget());
+          }
+        }
+      }
+    }
+    Map<UUID, String> published = Map.copyOf(grpcTargets);
+    for (Consumer<Map<UUID, String>> listener : listeners) {
+      listener.accept(published);
+    }
+  }
+
+  /**
+   * Calls {@code listener} after every {@link #publish} with the gRPC target of each server the new
+   * table routes to (outside the monitor), so the gateway can close connections to servers that
+   * left it.
+   */
+  public void onPublish(Consumer<Map<UUID, String>> listener) {
+    listeners.add(listener);
   }
 
   synchronized int inFlight(ModelVersionKey key) {

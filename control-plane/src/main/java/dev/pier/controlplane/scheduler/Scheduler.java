@@ -341,7 +341,11 @@ public class Scheduler implements DisposableBean {
             && row.key().model().equals(endpoint.model())) {
           ready
               .computeIfAbsent(row.key().version(), ignored -> new ArrayList<>())
-              .add(new Routing.Target(row.serverId(), byId.get(row.serverId()).restUrl()));
+              .add(
+                  new Routing.Target(
+                      row.serverId(),
+                      byId.get(row.serverId()).restUrl(),
+                      byId.get(row.serverId()).grpcTarget()));
         }
       }
       routes.put(

@@ -71,6 +71,7 @@ class RegistryApiIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("pier.home", () -> pierHome.toString());
     registry.add("pier.runtimes.local.count", () -> "0");
+    registry.add("pier.gateway.grpc-port", () -> "0");
     registry.add("pier.max-upload-size", () -> UPLOAD_LIMIT + "B");
     registry.add("pier.fetch.file-roots", () -> ExampleModels.directory().toString());
   }

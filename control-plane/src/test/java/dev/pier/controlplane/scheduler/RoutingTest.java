@@ -3,6 +3,7 @@ package dev.pier.controlplane.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +27,8 @@ class RoutingTest {
                 Map.of(
                     1,
                     List.of(
-                        new Routing.Target(FIRST, "http://first"),
-                        new Routing.Target(SECOND, "http://second"))))));
+                        new Routing.Target(FIRST, "http://first", "first:8001"),
+                        new Routing.Target(SECOND, "http://second", "second:8001"))))));
 
     Routing.Lease one = chosen(routing.acquire("flowers", null, Set.of()));
     Routing.Lease two = chosen(routing.acquire("flowers", null, Set.of()));
@@ -63,13 +64,33 @@ class RoutingTest {
             route(
                 1,
                 Map.of(
-                    1, List.of(new Routing.Target(FIRST, "http://first")),
-                    2, List.of(new Routing.Target(SECOND, "http://second"))))));
+                    1, List.of(new Routing.Target(FIRST, "http://first", "first:8001")),
+                    2, List.of(new Routing.Target(SECOND, "http://second", "second:8001"))))));
 
     Routing.Lease pinned = chosen(routing.acquire("flowers", 2, Set.of()));
     assertThat(pinned.version()).isEqualTo(2);
     assertThat(pinned.restUrl()).isEqualTo("http://second");
+    assertThat(pinned.grpcTarget()).isEqualTo("second:8001");
     assertThat(chosen(routing.acquire("flowers", null, Set.of())).version()).isEqualTo(1);
+  }
+
+  @Test
+  void listenersLearnEveryPublishedServersGrpcTarget() {
+    List<Map<UUID, String>> published = new ArrayList<>();
+    routing.onPublish(published::add);
+
+    routing.publish(
+        Map.of(
+            "flowers",
+            route(
+                1,
+                Map.of(
+                    1, List.of(new Routing.Target(FIRST, "http://first", "first:8001")),
+                    2, List.of(new Routing.Target(SECOND, "http://second", "second:8001"))))));
+    routing.publish(Map.of("flowers", route(null, Map.of())));
+
+    assertThat(published)
+        .containsExactly(Map.of(FIRST, "first:8001", SECOND, "second:8001"), Map.of());
   }
 
   private static Routing.Route route(Integer active, Map<Integer, List<Routing.Target>> ready) {

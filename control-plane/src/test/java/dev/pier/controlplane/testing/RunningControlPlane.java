@@ -16,16 +16,19 @@ public final class RunningControlPlane implements AutoCloseable {
   }
 
   /**
-   * Starts on a free port with the given {@code key=value} properties. No local runtimes unless the
-   * properties ask for them ({@code pier.runtimes.local.count}): most tests are about other things,
-   * and runtime processes cost seconds.
+   * Starts on free ports (HTTP and the gateway's gRPC) with the given {@code key=value} properties.
+   * No local runtimes unless the properties ask for them ({@code pier.runtimes.local.count}): most
+   * tests are about other things, and runtime processes cost seconds.
    */
   public static RunningControlPlane start(String... properties) {
     return new RunningControlPlane(
         new SpringApplicationBuilder(ControlPlaneTestApplication.class)
             .main(ControlPlaneTestApplication.class)
             .properties(
-                "server.port=0", "spring.main.banner-mode=off", "pier.runtimes.local.count=0")
+                "server.port=0",
+                "pier.gateway.grpc-port=0",
+                "spring.main.banner-mode=off",
+                "pier.runtimes.local.count=0")
             .properties(properties)
             .run());
   }

@@ -1,0 +1,397 @@
+package dev.pier.controlplane.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import dev.pier.controlplane.testing.ApiClient;
+import dev.pier.controlplane.testing.ApiClient.Response;
+import dev.pier.controlplane.testing.Awaiting;
+import dev.pier.controlplane.testing.ExampleModels;
+import dev.pier.controlplane.testing.RunningControlPlane;
+import dev.pier.controlplane.testing.RuntimeJar;
+import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.pier.runtime.grpc.proto.InferTensorContents;
+import dev.pier.runtime.grpc.proto.ModelInferRequest;
+import dev.pier.runtime.grpc.proto.ModelInferResponse;
+import dev.pier.runtime.grpc.proto.ModelMetadataRequest;
+import dev.pier.runtime.grpc.proto.ModelMetadataResponse;
+import dev.pier.runtime.grpc.proto.ModelReadyRequest;
+import dev.pier.runtime.grpc.proto.RepositoryIndexRequest;
+import dev.pier.runtime.grpc.proto.ServerMetadataRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The gateway's OIP gRPC API against a real control plane (embedded PostgreSQL) and real runtime
+ * processes: one endpoint served over gRPC, then a second replica killed under gRPC load.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayGrpcIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String TOKEN = "gateway-grpc-it-token";
+  private static final float[] SETOSA = {5.1f, 3.5f, 1.4f, 0.2f};
+
+  @TempDir static Path pierHome;
+  @TempDir static Path secondRuntime;
+  private static RunningControlPlane controlPlane;
+  private static ApiClient api;
+  private static ManagedChannel channel;
+  private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub gateway;
+
+  @BeforeAll
+  static void start() {
+    controlPlane =
+        RunningControlPlane.start(
+            "pier.home=" + pierHome,
+            "pier.runtimes.local.count=1",
+            "pier.runtimes.local.jar=" + RuntimeJar.path(),
+            "pier.runtimes.lost-after=3s",
+            "pier.runtimes.registration-token=" + TOKEN);
+    api = controlPlane.api();
+    assertThat(api.postJson("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
+    Response uploaded =
+        api.upload("/api/v1/models/iris/versions", ExampleModels.bytes(ExampleModels.iris()), null);
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+    Response created =
+        api.postJson(
+            "/api/v1/endpoints", "{\"name\": \"flowers\", \"model\": \"iris\", \"version\": 1}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+    int port = controlPlane.bean(GrpcGateway.class).port();
+    assertThat(port).isPositive();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    gateway = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void typedContentsAreServedUnderTheEndpointsName() {
+    ModelInferResponse answer = awaitServed();
+
+    assertThat(answer.getModelName()).isEqualTo("flowers");
+    assertThat(answer.getModelVersion()).isEqualTo("1");
+    assertThat(typedLabel(answer)).isEqualTo(1);
+
+    assertThat(
+            gateway
+                .modelReady(ModelReadyRequest.newBuilder().setName("flowers").build())
+                .getReady())
+        .isTrue();
+    ModelMetadataResponse metadata =
+        gateway.modelMetadata(ModelMetadataRequest.newBuilder().setName("flowers").build());
+    assertThat(metadata.getName()).isEqualTo("flowers");
+    assertThat(metadata.getInputsList())
+        .extracting(ModelMetadataResponse.TensorMetadata::getName)
+        .containsExactly("features");
+    assertThat(gateway.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName())
+        .isEqualTo("pier-gateway");
+    assertThat(
+            HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  @Order(2)
+  void rawContentsComeBackRaw() {
+    ByteBuffer features = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    for (float feature : SETOSA) {
+      features.putFloat(feature);
+    }
+    ModelInferRequest request =
+        ModelInferRequest.newBuilder()
+            .setModelName("flowers")
+            .addInputs(
+                ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName("features")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(4))
+            .addRawInputContents(ByteString.copyFrom(features.array()))
+            .build();
+
+    ModelInferResponse answer = gateway.modelInfer(request);
+
+    assertThat(answer.getModelName()).isEqualTo("flowers");
+    int label = outputIndex(answer, "label");
+    ByteString raw = answer.getRawOutputContents(label);
+    assertThat(raw.size()).isEqualTo(8); // one INT64
+    assertThat(raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void aVersionIsPinnedLikeTheRestPath() {
+    ModelInferResponse pinned = gateway.modelInfer(setosa("flowers", "1"));
+    assertThat(pinned.getModelName()).isEqualTo("flowers");
+    assertThat(pinned.getModelVersion()).isEqualTo("1");
+    assertThat(
+            gateway
+                .modelReady(
+                    ModelReadyRequest.newBuilder().setName("flowers").setVersion("1").build())
+                .getReady())
+        .isTrue();
+
+    StatusRuntimeException notServed = failure(() -> gateway.modelInfer(setosa("flowers", "7")));
+    assertThat(notServed.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(notServed.getStatus().getDescription()).contains("flowers").contains("version 7");
+    StatusRuntimeException notANumber =
+        failure(() -> gateway.modelInfer(setosa("flowers", "latest")));
+    assertThat(notANumber.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(notANumber.getStatus().getDescription()).contains("'latest'");
+  }
+
+  @Test
+  @Order(4)
+  void errorsAreClearAndTheRuntimesBadInputAnswerPassesThrough() {
+    StatusRuntimeException unknown = failure(() -> gateway.modelInfer(setosa("nowhere", "")));
+    assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(unknown.getStatus().getDescription()).isEqualTo("unknown endpoint 'nowhere'");
+    StatusRuntimeException unknownReady =
+        failure(
+            () -> gateway.modelReady(ModelReadyRequest.newBuilder().setName("nowhere").build()));
+    assertThat(unknownReady.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    StatusRuntimeException unknownMetadata =
+        failure(
+            () ->
+                gateway.modelMetadata(
+                    ModelMetadataRequest.newBuilder().setName("nowhere").build()));
+    assertThat(unknownMetadata.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+
+    ModelInferRequest threeFeatures =
+        ModelInferRequest.newBuilder()
+            .setModelName("flowers")
+            .addInputs(
+                ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName("features")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(3)
+                    .setContents(
+                        InferTensorContents.newBuilder()
+                            .addFp32Contents(5.1f)
+                            .addFp32Contents(3.5f)
+                            .addFp32Contents(1.4f)))
+            .build();
+    StatusRuntimeException badInput = failure(() -> gateway.modelInfer(threeFeatures));
+    assertThat(badInput.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(badInput.getStatus().getDescription()).contains("features");
+
+    StatusRuntimeException repository =
+        failure(() -> gateway.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()));
+    assertThat(repository.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+  }
+
+  @Test
+  @Order(5)
+  void aSecondReplicaDiesUnderGrpcLoadWithoutAFailedRequestAndItsChannelIsClosed()
+      throws Exception {
+    Process byHand =
+        RuntimeJar.start(
+            secondRuntime,
+            "--control-plane-url",
+            "http://127.0.0.1:" + api.port(),
+            "--control-plane-token",
+            TOKEN,
+            "--server-name",
+            "by-hand",
+            "--heartbeat-interval",
+            "1s");
+    RuntimeChannels channels = controlPlane.bean(RuntimeChannels.class);
+    try {
+      Response changed = api.patchJson("/api/v1/endpoints/flowers", "{\"replicas\": 2}");
+      assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+      Awaiting.until(
+          "version 1 is READY on both runtimes",
+          WAIT,
+          () -> servers().equals(List.of("by-hand:READY", "local-1:READY")),
+          () -> api.get("/api/v1/placements").toString());
+      Map<UUID, String> grpcTargets = grpcTargets();
+      UUID byHandId = serverId("by-hand");
+      UUID localId = serverId("local-1");
+
+      List<String> failures = new ArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      int clients = 4;
+      ExecutorService load = Executors.newFixedThreadPool(clients);
+      List<Future<Integer>> sent = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        sent.add(
+            load.submit(
+                () -> {
+                  int count = 0;
+                  // Bounded: dropping the placement takes seconds; this is far more than needed.
+                  while (!stop.get() && count < 20_000) {
+                    try {
+                      ModelInferResponse answer = gateway.modelInfer(setosa("flowers", ""));
+                      if (typedLabel(answer) != 1 || !answer.getModelName().equals("flowers")) {
+                        synchronized (failures) {
+                          failures.add(answer.toString());
+                        }
+                      }
+                    } catch (StatusRuntimeException e) {
+                      synchronized (failures) {
+                        failures.add(e.getStatus().toString());
+                      }
+                    }
+                    count++;
+                  }
+                  return count;
+                }));
+      }
+      try {
+        // With several requests in flight, least-outstanding sends some to each replica, so both
+        // persistent channels are open before the kill.
+        Awaiting.until(
+            "the gateway has a channel to each replica",
+            WAIT,
+            () -> channels.open().keySet().containsAll(List.of(byHandId, localId)),
+            () -> channels.open().toString());
+        assertThat(channels.open()).containsEntry(byHandId, grpcTargets.get(byHandId));
+        byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Awaiting.until(
+            "the dead runtime's placement is dropped",
+            WAIT,
+            () -> servers().equals(List.of("local-1:READY")),
+            () -> api.get("/api/v1/placements").toString());
+        Awaiting.until(
+            "the dead runtime's channel is closed",
+            WAIT,
+            () -> !channels.open().containsKey(byHandId),
+            () -> channels.open().toString());
+      } finally {
+        stop.set(true);
+        load.shutdown();
+      }
+      int total = 0;
+      for (Future<Integer> count : sent) {
+        total += count.get();
+      }
+      assertThat(total).isPositive();
+      assertThat(failures).isEmpty();
+      assertThat(channels.open()).containsOnlyKeys(localId);
+      assertThat(gateway.modelInfer(setosa("flowers", "")).getModelName()).isEqualTo("flowers");
+    } finally {
+      byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ModelInferResponse awaitServed() {
+    Object[] last = new Object[1];
+    Awaiting.until(
+        "the gateway serves the endpoint over gRPC",
+        WAIT,
+        () -> {
+          try {
+            last[0] = gateway.modelInfer(setosa("flowers", ""));
+            return true;
+          } catch (StatusRuntimeException e) {
+            last[0] = e.getStatus();
+            return false;
+          }
+        },
+        () -> last[0] + "\n" + api.get("/api/v1/placements"));
+    return (ModelInferResponse) last[0];
+  }
+
+  private static ModelInferRequest setosa(String endpoint, String version) {
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    for (float feature : SETOSA) {
+      contents.addFp32Contents(feature);
+    }
+    return ModelInferRequest.newBuilder()
+        .setModelName(endpoint)
+        .setModelVersion(version)
+        .addInputs(
+            ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("features")
+                .setDatatype("FP32")
+                .addShape(1)
+                .addShape(SETOSA.length)
+                .setContents(contents))
+        .build();
+  }
+
+  private static long typedLabel(ModelInferResponse answer) {
+    return answer.getOutputs(outputIndex(answer, "label")).getContents().getInt64Contents(0);
+  }
+
+  private static int outputIndex(ModelInferResponse answer, String name) {
+    for (int i = 0; i < answer.getOutputsCount(); i++) {
+      if (answer.getOutputs(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + name + " output in " + answer);
+  }
+
+  private static StatusRuntimeException failure(Runnable call) {
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(failure).as("the call fails").isNotNull();
+    return failure;
+  }
+
+  private static List<String> servers() {
+    List<String> servers = new ArrayList<>();
+    for (JsonNode placement : api.get("/api/v1/endpoints/flowers/placements").json()) {
+      servers.add(placement.get("serverName").asString() + ":" + placement.get("state").asString());
+    }
+    return servers;
+  }
+
+  private static UUID serverId(String name) {
+    for (JsonNode server : api.get("/api/v1/servers").json()) {
+      if (server.get("name").asString().equals(name)) {
+        return UUID.fromString(server.get("id").asString());
+      }
+    }
+    throw new AssertionError("no server " + name);
+  }
+
+  private static Map<UUID, String> grpcTargets() {
+    Map<UUID, String> targets = new java.util.HashMap<>();
+    for (JsonNode server : api.get("/api/v1/servers").json()) {
+      targets.put(
+          UUID.fromString(server.get("id").asString()), server.get("grpcTarget").asString());
+    }
+    return targets;
+  }
+}
