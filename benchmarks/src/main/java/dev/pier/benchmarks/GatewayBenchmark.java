@@ -105,7 +105,6 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private InProcessModels inProcess;
   private ChildProcess pier;
   private ProcessHandle runtime;
-  private final List<ProcessHandle> pierDescendants = new ArrayList<>();
   private int pierPort;
   private int runtimePort;
 
@@ -279,9 +278,9 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
   /** The runtime JVM the control plane started: its descendant running the runtime jar. */
   private ProcessHandle findRuntimeProcess() throws IOException {
-    pier.handle().descendants().forEach(pierDescendants::add);
     List<ProcessHandle> runtimes =
-        pierDescendants.stream()
+        pier.handle()
+            .descendants()
             .filter(p -> p.info().commandLine().orElse("").contains("pier-runtime.jar"))
             .toList();
     if (runtimes.size() != 1) {
@@ -349,9 +348,11 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       inProcess.close();
     }
     if (pier != null) {
-      // SIGTERM: the control plane stops its runtime and its database itself.
+      // SIGTERM: the control plane stops its runtime and its database itself; whatever it started
+      // and left behind (if it had to be killed) is stopped here.
+      List<ProcessHandle> descendants = pier.handle().descendants().toList();
       pier.close();
-      for (ProcessHandle descendant : pierDescendants) {
+      for (ProcessHandle descendant : descendants) {
         if (descendant.isAlive()) {
           System.err.println("stopping leftover process " + descendant.pid());
           descendant.destroyForcibly();
