@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
+  private final Path log;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition lineArrived = lock.newCondition();
   private final StringBuilder output = new StringBuilder();
@@ -29,6 +30,7 @@ final class ChildProcess implements AutoCloseable {
   private ChildProcess(String name, Process process, Path log) throws IOException {
     this.name = name;
     this.process = process;
+    this.log = log;
     PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log), true);
     Thread.ofPlatform()
         .daemon()
@@ -104,6 +106,15 @@ final class ChildProcess implements AutoCloseable {
 
   ProcessHandle handle() {
     return process.toHandle();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Where its output goes. */
+  Path log() {
+    return log;
   }
 
   @Override

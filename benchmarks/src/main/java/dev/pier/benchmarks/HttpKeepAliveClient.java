@@ -20,27 +20,43 @@ import java.nio.charset.StandardCharsets;
 final class HttpKeepAliveClient implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 30_000;
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  private final int port;
   private final byte[] request;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
+  private boolean closeAfterResponse;
   private byte[] buffer = new byte[16 * 1024];
   private int bodyStart;
   private int bodyLength;
 
   HttpKeepAliveClient(int port, byte[] request) throws IOException {
+    this.port = port;
     this.request = request;
-    this.socket = new Socket();
+    connect();
+  }
+
+  private void connect() throws IOException {
+    socket = new Socket();
     // Without it a small request waits for the peer's delayed ACK (Nagle): ~40 ms per request.
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
   }
 
-  /** Sends the request and reads the whole response; returns the HTTP status code. */
+  /**
+   * Sends the request and reads the whole response; returns the HTTP status code. When the previous
+   * response said {@code Connection: close} (Tomcat does every 100 requests by default), first
+   * opens a new connection, as any HTTP client would: its cost is part of this call.
+   */
   int exchange() throws IOException {
+    if (closeAfterResponse) {
+      closeAfterResponse = false;
+      socket.close();
+      connect();
+    }
     out.write(request);
     return readResponse();
   }
@@ -61,6 +77,7 @@ final class HttpKeepAliveClient implements AutoCloseable {
       filled += readSome(filled);
     }
     int status = parseStatus(filled);
+    closeAfterResponse = headerValueIs(headerEnd, CONNECTION, CLOSE);
     long contentLength = contentLength(headerEnd);
     if (contentLength < 0) {
       throw new IOException("response without Content-Length (chunked is not supported here)");
@@ -135,6 +152,27 @@ final class HttpKeepAliveClient implements AutoCloseable {
 
   private static final byte[] CONTENT_LENGTH =
       "content-length:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether a header named {@code name} (lower case, with colon) has the value {@code value}. */
+  private boolean headerValueIs(int headerEnd, byte[] name, byte[] value) {
+    for (int i = 0; i < headerEnd; i++) {
+      if (buffer[i] != '\n') {
+        continue;
+      }
+      int lineStart = i + 1;
+      if (lineStart + name.length >= headerEnd || !startsWithIgnoreCase(lineStart, name)) {
+        continue;
+      }
+      int j = lineStart + name.length;
+      while (j < headerEnd && buffer[j] == ' ') {
+        j++;
+      }
+      return j + value.length <= headerEnd && startsWithIgnoreCase(j, value);
+    }
+    return false;
+  }
 
   private boolean startsWithIgnoreCase(int offset, byte[] lowerCase) {
     for (int i = 0; i < lowerCase.length; i++) {
@@ -152,5 +190,39 @@ final class HttpKeepAliveClient implements AutoCloseable {
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  /** Callers for {@link LoadRunner}: one connection each, sending {@code request} over and over. */
+  static LoadRunner.CallerFactory callers(int port, byte[] request) {
+    return () -> {
+      HttpKeepAliveClient client = new HttpKeepAliveClient(port, request);
+      return new LoadRunner.Caller() {
+        @Override
+        public boolean call() throws IOException {
+          return client.exchange() == 200;
+        }
+
+        @Override
+        public void close() throws IOException {
+          client.close();
+        }
+      };
+    };
+  }
+
+  /**
+   * Sends {@code request} once, outside any timing, prints the start of the answer and fails loudly
+   * unless it is a 200.
+   */
+  static void smokeTest(String label, int port, byte[] request) throws IOException {
+    try (HttpKeepAliveClient client = new HttpKeepAliveClient(port, request)) {
+      int status = client.exchange();
+      String body = client.lastBody();
+      System.out.println(
+          "smoke " + label + ": " + status + " " + body.substring(0, Math.min(160, body.length())));
+      if (status != 200) {
+        throw new IOException(label + " answered " + status + ": " + body);
+      }
+    }
   }
 }

@@ -35,7 +35,10 @@ final class LoadRunner {
    * @param requests successful calls started in the measured window
    * @param errors failed calls in the measured window (a thread stops at its first exception)
    * @param throughput successful calls per second
-   * @param serverCpuMicrosPerRequest the server process's CPU time per call; -1 when unknown
+   * @param serverCpuMicrosPerRequest the server processes' CPU time per call, together; -1 when
+   *     unknown
+   * @param serverCpuMicrosPerRequestEach each server process's CPU time per call, in the order they
+   *     were given; -1 for one whose CPU time is unknown
    * @param clientCpuMicrosPerRequest this (load-generating) process's CPU time per call
    * @param otherCores CPU used by every other process on the machine during the window, in cores
    *     (-1 when unknown): on a shared machine, the noise to read the row with
@@ -48,6 +51,7 @@ final class LoadRunner {
       long p99Nanos,
       long maxNanos,
       double serverCpuMicrosPerRequest,
+      List<Double> serverCpuMicrosPerRequestEach,
       double clientCpuMicrosPerRequest,
       double otherCores) {}
 
@@ -57,14 +61,15 @@ final class LoadRunner {
   private LoadRunner() {}
 
   /**
-   * @param server the process serving the calls, for CPU accounting; null when in-process
+   * @param servers the processes serving the calls, for CPU accounting (e.g. a gateway and the
+   *     runtime behind it); none when in-process
    */
   static Result run(
       CallerFactory factory,
       int concurrency,
       Duration warmup,
       Duration measure,
-      ProcessHandle server)
+      ProcessHandle... servers)
       throws Exception {
     List<Caller> callers = new ArrayList<>(concurrency);
     try {
@@ -106,11 +111,11 @@ final class LoadRunner {
       sleepUntil(window[0]);
       long machineCpuStart = machineCpuNanos();
       long clientCpuStart = OS.getProcessCpuTime();
-      long serverCpuStart = cpuNanos(server);
+      long[] serverCpuStart = cpuNanos(servers);
       sleepUntil(window[1]);
       long machineCpuEnd = machineCpuNanos();
       long clientCpuEnd = OS.getProcessCpuTime();
-      long serverCpuEnd = cpuNanos(server);
+      long[] serverCpuEnd = cpuNanos(servers);
       for (Thread thread : threads) {
         thread.join(Duration.ofSeconds(60));
       }
@@ -126,6 +131,16 @@ final class LoadRunner {
       long requests = merged.count();
       double seconds = measure.toNanos() / 1e9;
       double perRequest = requests == 0 ? 0 : 1.0 / requests / 1_000;
+      List<Double> serverEach = new ArrayList<>(servers.length);
+      long serverCpu = 0;
+      boolean serverKnown = servers.length > 0;
+      for (int i = 0; i < servers.length; i++) {
+        boolean known = serverCpuStart[i] >= 0 && serverCpuEnd[i] >= 0;
+        long used = known ? Math.max(0, serverCpuEnd[i] - serverCpuStart[i]) : 0;
+        serverEach.add(known ? used * perRequest : -1);
+        serverCpu += used;
+        serverKnown &= known;
+      }
       return new Result(
           requests,
           errorCount,
@@ -133,7 +148,8 @@ final class LoadRunner {
           merged.percentileNanos(50),
           merged.percentileNanos(99),
           merged.maxNanos(),
-          server == null || serverCpuStart < 0 ? -1 : (serverCpuEnd - serverCpuStart) * perRequest,
+          serverKnown ? serverCpu * perRequest : -1,
+          List.copyOf(serverEach),
           (clientCpuEnd - clientCpuStart) * perRequest,
           machineCpuStart < 0
               ? -1
@@ -141,7 +157,7 @@ final class LoadRunner {
                       0,
                       (machineCpuEnd - machineCpuStart)
                           - (clientCpuEnd - clientCpuStart)
-                          - Math.max(0, serverCpuEnd - serverCpuStart))
+                          - serverCpu)
                   / (double) Math.max(1, measure.toNanos()));
     } finally {
       for (Caller caller : callers) {
@@ -176,11 +192,12 @@ final class LoadRunner {
     }
   }
 
-  private static long cpuNanos(ProcessHandle process) {
-    if (process == null) {
-      return -1;
+  private static long[] cpuNanos(ProcessHandle[] processes) {
+    long[] nanos = new long[processes.length];
+    for (int i = 0; i < processes.length; i++) {
+      nanos[i] = processes[i].info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
-    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    return nanos;
   }
 
   /**

@@ -73,11 +73,16 @@ record Workload(String model, String inputName, float[] values) {
 
   /** A complete HTTP/1.1 keep-alive POST of {@link #jsonBody()} to {@code /v2/models/m/infer}. */
   byte[] httpRequest(int port) {
+    return httpRequest(port, "/v2/models/" + model + "/infer");
+  }
+
+  /** A complete HTTP/1.1 keep-alive POST of {@link #jsonBody()} to {@code path}. */
+  byte[] httpRequest(int port, String path) {
     byte[] body = jsonBody();
     String head =
-        "POST /v2/models/"
-            + model
-            + "/infer HTTP/1.1\r\nHost: 127.0.0.1:"
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
             + port
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + body.length

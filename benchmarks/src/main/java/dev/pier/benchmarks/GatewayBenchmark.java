@@ -1,0 +1,400 @@
+package dev.pier.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway hop: for each model and concurrency, in one run and side by side, in-process ONNX
+ * Runtime (the floor), the local pier-runtime called directly over REST, and the same runtime
+ * through the control plane's OIP gateway ({@code /v2/models/{endpoint}/infer}) with the same JSON
+ * body; prints a Markdown table and the comparisons the gateway's targets are stated in.
+ *
+ * <p>Starts the whole platform ({@code pier.jar}, which starts its embedded PostgreSQL and one
+ * local runtime) as a child JVM on a fresh temporary {@code pier.home} and a free port, registers
+ * the models and their endpoints through the REST API like any user, and waits for them to be
+ * ready. Run from the repository root after {@code ./mvnw -q package -DskipTests}: {@code
+ * ORT_DISABLE_TELEMETRY=1 java -cp benchmarks/target/pier-benchmarks.jar
+ * dev.pier.benchmarks.GatewayBenchmark [--key value ...]}; {@code --help} lists the keys.
+ */
+public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
+
+  /** What a row measures. */
+  enum Mode implements Harness.Route {
+    IN_PROCESS,
+    DIRECT,
+    GATEWAY;
+
+    @Override
+    public String label() {
+      return switch (this) {
+        case IN_PROCESS -> "in-process ORT";
+        case DIRECT -> "runtime direct, REST JSON";
+        case GATEWAY -> "gateway → runtime, REST JSON";
+      };
+    }
+  }
+
+  /** The harness's settings; every one has a default, so a bare run measures everything. */
+  record Options(
+      Harness.Plan plan,
+      Path pierJar,
+      Path runtimeJar,
+      Path modelsDirectory,
+      Set<Mode> routes,
+      Duration startupTimeout,
+      List<String> pierArguments,
+      List<String> pierJvmArguments) {
+
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+      Map<String, String> defaults = new LinkedHashMap<>();
+      defaults.put("pier-jar", "console-ui/target/pier.jar");
+      defaults.put("runtime-jar", "serving-runtime/target/pier-runtime.jar");
+      defaults.put("models-dir", "examples/target/model-repository");
+      defaults.put("paths", "in-process,direct,gateway");
+      // Start-up of pier.jar (embedded PostgreSQL, migrations, the runtime) and each model's load.
+      defaults.put("startup-timeout", "180s");
+      Harness.Plan.defaults(defaults, "benchmarks/target/gateway-results.md");
+      // Extra pier.jar settings, space-separated, e.g. "--pier.runtimes.lost-after=30s".
+      defaults.put("pier-args", "");
+      // Extra JVM options for the control plane, space-separated, e.g. "-Xlog:gc".
+      defaults.put("pier-jvm-args", "");
+      return Collections.unmodifiableMap(defaults);
+    }
+
+    static Options parse(String[] args) {
+      Settings values = Settings.parse(args, DEFAULTS);
+      return new Options(
+          Harness.Plan.parse(values),
+          Path.of(values.get("pier-jar")),
+          Path.of(values.get("runtime-jar")),
+          Path.of(values.get("models-dir")),
+          EnumSet.copyOf(
+              values.list("paths").stream().map(key -> Harness.Route.of(Mode.class, key)).toList()),
+          values.duration("startup-timeout"),
+          values.words("pier-args"),
+          values.words("pier-jvm-args"));
+    }
+  }
+
+  private static final String BUILD = "./mvnw -q package -DskipTests";
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Options options;
+  private final HttpClient api = HttpClient.newHttpClient();
+  private final Map<String, Integer> versions = new LinkedHashMap<>();
+  private InProcessModels inProcess;
+  private ChildProcess pier;
+  private ProcessHandle runtime;
+  private int pierPort;
+  private int runtimePort;
+
+  private GatewayBenchmark(Options options, Path workDirectory) {
+    super(
+        workDirectory,
+        new Report(
+            List.of("Runtime CPU", "Control-plane CPU"),
+            "Runtime direct vs in-process, same measure"),
+        options.plan());
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Harness.main(
+        args,
+        "GatewayBenchmark",
+        Options.DEFAULTS,
+        (arguments, workDirectory) ->
+            new GatewayBenchmark(Options.parse(arguments), workDirectory));
+  }
+
+  @Override
+  void start() throws Exception {
+    Path pierJar = ModelFiles.privateCopy(options.pierJar(), workDirectory, BUILD);
+    Path runtimeJar = ModelFiles.privateCopy(options.runtimeJar(), workDirectory, BUILD);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(options.pierJvmArguments());
+    command.addAll(
+        List.of(
+            "-jar",
+            pierJar.toString(),
+            "--pier.home=" + workDirectory.resolve("home"),
+            "--server.port=0",
+            "--pier.runtimes.local.count=1",
+            "--pier.runtimes.local.jar=" + runtimeJar));
+    command.addAll(options.pierArguments());
+    pier = ChildProcess.start("pier", command, workDirectory.resolve("pier.log"));
+    // The ready banner names the port actually bound: "  REST API:     http://localhost:N/api/v1".
+    String banner = pier.awaitLine(l -> l.trim().startsWith("REST API:"), options.startupTimeout());
+    Matcher port = Pattern.compile("://[^:/]+:(\\d+)/").matcher(banner);
+    if (!port.find()) {
+      throw new IOException("no port in the ready banner line '" + banner + "'");
+    }
+    pierPort = Integer.parseInt(port.group(1));
+    System.out.println("pier: http://127.0.0.1:" + pierPort);
+
+    long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+    for (String model : plan.models()) {
+      register(model);
+    }
+    for (String model : plan.models()) {
+      awaitReady(model, deadline);
+    }
+    String restUrl = runtimeRestUrl(deadline);
+    runtimePort = URI.create(restUrl).getPort();
+    runtime = findRuntimeProcess();
+    System.out.println(
+        "runtime: " + restUrl + " pid " + runtime.pid() + "; control plane pid " + pier.pid());
+
+    if (options.routes().contains(Mode.IN_PROCESS)) {
+      inProcess = new InProcessModels(options.modelsDirectory(), plan.models());
+    }
+  }
+
+  /** Registers the model, uploads its version and puts it behind an endpoint of the same name. */
+  private void register(String model) throws IOException, InterruptedException {
+    call("POST", "/api/v1/models", json("{\"name\":\"" + model + "\"}"), 201);
+    Path file = ModelFiles.modelFile(options.modelsDirectory(), model);
+    String boundary = "pier-benchmark-" + System.nanoTime();
+    ByteArrayOutputStream multipart = new ByteArrayOutputStream();
+    multipart.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"model.onnx\""
+                + "\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    multipart.writeBytes(Files.readAllBytes(file));
+    multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    String version =
+        call(
+            "POST",
+            "/api/v1/models/" + model + "/versions",
+            HttpRequest.newBuilder()
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray())),
+            201);
+    Matcher number = Pattern.compile("\"number\"\\s*:\\s*(\\d+)").matcher(version);
+    if (!number.find()) {
+      throw new IOException("no version number in the upload's answer: " + version);
+    }
+    versions.put(model, Integer.parseInt(number.group(1)));
+    call(
+        "POST",
+        "/api/v1/endpoints",
+        json(
+            "{\"name\":\""
+                + model
+                + "\",\"model\":\""
+                + model
+                + "\",\"version\":"
+                + versions.get(model)
+                + "}"),
+        201);
+    System.out.println("registered " + model + " version " + versions.get(model));
+  }
+
+  private static HttpRequest.Builder json(String body) {
+    return HttpRequest.newBuilder()
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  /** Sends a control-plane API request; fails unless it answers {@code expected} (or 200). */
+  private String call(String method, String path, HttpRequest.Builder request, int expected)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = send(request.uri(uri(path)));
+    if (response.statusCode() != expected && response.statusCode() != 200) {
+      throw new IOException(
+          method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return api.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + pierPort + path);
+  }
+
+  /** Polls the gateway's readiness of the endpoint until it answers 200 or the deadline passes. */
+  private void awaitReady(String endpoint, long deadline) throws IOException, InterruptedException {
+    String path = "/v2/models/" + endpoint + "/ready";
+    while (true) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+      if (response.statusCode() == 200) {
+        System.out.println("endpoint " + endpoint + " ready");
+        return;
+      }
+      checkDeadline(deadline, "endpoint " + endpoint + " ready (last answer: " + response.body());
+      Thread.sleep(POLL);
+    }
+  }
+
+  /** The REST URL of the one runtime server, once it has registered. */
+  private String runtimeRestUrl(long deadline) throws IOException, InterruptedException {
+    Pattern restUrl = Pattern.compile("\"restUrl\"\\s*:\\s*\"([^\"]+)\"");
+    while (true) {
+      String servers = call("GET", "/api/v1/servers", HttpRequest.newBuilder().GET(), 200);
+      Matcher matcher = restUrl.matcher(servers);
+      if (matcher.find()) {
+        return matcher.group(1);
+      }
+      checkDeadline(deadline, "a runtime server in /api/v1/servers: " + servers);
+      Thread.sleep(POLL);
+    }
+  }
+
+  private void checkDeadline(long deadline, String waitingFor) throws IOException {
+    if (System.nanoTime() - deadline > 0) {
+      throw new IOException(
+          "waited " + options.startupTimeout() + " for " + waitingFor + "; log: " + pier.log());
+    }
+  }
+
+  /** The runtime JVM the control plane started: its descendant running the runtime jar. */
+  private ProcessHandle findRuntimeProcess() throws IOException {
+    List<ProcessHandle> runtimes =
+        pier.handle()
+            .descendants()
+            .filter(p -> p.info().commandLine().orElse("").contains("pier-runtime.jar"))
+            .toList();
+    if (runtimes.size() != 1) {
+      throw new IOException(
+          "expected one runtime process under the control plane (pid "
+              + pier.pid()
+              + "), found "
+              + runtimes.size());
+    }
+    return runtimes.getFirst();
+  }
+
+  @Override
+  List<Mode> routes(String model) {
+    return List.copyOf(options.routes());
+  }
+
+  /** The port and the complete HTTP request of a path; the body is the same on both. */
+  private int port(Mode route) {
+    return route == Mode.GATEWAY ? pierPort : runtimePort;
+  }
+
+  private byte[] httpRequest(Workload workload, Mode route) {
+    String model = workload.model();
+    // The runtime serves the registry's model name and version; the gateway the endpoint's name
+    // (and forwards to exactly that versioned path).
+    String path =
+        route == Mode.GATEWAY
+            ? "/v2/models/" + model + "/infer"
+            : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
+    return workload.httpRequest(port(route), path);
+  }
+
+  @Override
+  void smokeTest(Workload workload, Mode route) throws Exception {
+    if (route == Mode.IN_PROCESS) {
+      inProcess.smokeTest(workload);
+    } else {
+      HttpKeepAliveClient.smokeTest(
+          route.key() + " " + workload.model(), port(route), httpRequest(workload, route));
+    }
+  }
+
+  @Override
+  LoadRunner.Result runRow(
+      Workload workload, Mode route, int concurrency, Duration warmup, Duration duration)
+      throws Exception {
+    if (route == Mode.IN_PROCESS) {
+      return LoadRunner.run(() -> inProcess.caller(workload), concurrency, warmup, duration);
+    }
+    // Both processes on every remote path: the control plane's CPU during direct calls is its
+    // idle cost (heartbeats, scheduler), to read the gateway rows against.
+    return LoadRunner.run(
+        HttpKeepAliveClient.callers(port(route), httpRequest(workload, route)),
+        concurrency,
+        warmup,
+        duration,
+        runtime,
+        pier.handle());
+  }
+
+  @Override
+  void stop() {
+    if (inProcess != null) {
+      inProcess.close();
+    }
+    if (pier != null) {
+      // SIGTERM: the control plane stops its runtime and its database itself; whatever it started
+      // and left behind (if it had to be killed) is stopped here.
+      List<ProcessHandle> descendants = pier.handle().descendants().toList();
+      pier.close();
+      for (ProcessHandle descendant : descendants) {
+        if (descendant.isAlive()) {
+          System.err.println("stopping leftover process " + descendant.pid());
+          descendant.destroyForcibly();
+        }
+      }
+    }
+    // Keep the logs; the jar copies and the data directory are large and of no further use.
+    deleteCopies(
+        "home",
+        options.pierJar().getFileName().toString(),
+        options.runtimeJar().getFileName().toString());
+  }
+
+  @Override
+  String settings() {
+    return "; one local runtime under the control plane";
+  }
+
+  @Override
+  void checkTargets() {
+    for (String model : plan.models()) {
+      LoadRunner.Result inProcess1 = find(model, Mode.IN_PROCESS, 1);
+      LoadRunner.Result direct1 = find(model, Mode.DIRECT, 1);
+      LoadRunner.Result direct16 = find(model, Mode.DIRECT, 16);
+      LoadRunner.Result inProcess16 = find(model, Mode.IN_PROCESS, 16);
+      report.difference(
+          "gateway p50 − direct p50, c=1",
+          model,
+          find(model, Mode.GATEWAY, 1),
+          direct1,
+          300,
+          Report.p50Difference(direct1, inProcess1));
+      report.ratio(
+          "gateway / direct throughput, c=16",
+          model,
+          find(model, Mode.GATEWAY, 16),
+          direct16,
+          0.8,
+          direct16 == null || inProcess16 == null || inProcess16.throughput() == 0
+              ? null
+              : String.format(
+                  Locale.ROOT, "%.2f×", direct16.throughput() / inProcess16.throughput()));
+    }
+  }
+}
