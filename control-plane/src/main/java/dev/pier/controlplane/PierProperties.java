@@ -1,5 +1,6 @@
 package dev.pier.controlplane;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,13 +121,32 @@ public record PierProperties(
    *     a random one at every start, written to {@code <home>/runtime-registration-token}
    * @param lostAfter a runtime without a heartbeat for this long is LOST
    * @param local runtime servers started as child processes of the control plane
+   * @param artifactBaseUrl the control plane's URL as runtimes reach it, from which they download
+   *     model artifacts; unset, {@code http://127.0.0.1:<server port>}, which only runtimes on this
+   *     host can reach
    */
   public record Runtimes(
       String registrationToken,
       @DefaultValue("15s") Duration lostAfter,
-      @DefaultValue Local local) {
+      @DefaultValue Local local,
+      URI artifactBaseUrl) {
 
     public Runtimes {
+      if (artifactBaseUrl != null) {
+        require(
+            artifactBaseUrl.isAbsolute()
+                && ("http".equals(artifactBaseUrl.getScheme())
+                    || "https".equals(artifactBaseUrl.getScheme()))
+                && artifactBaseUrl.getHost() != null
+                && artifactBaseUrl.getRawQuery() == null
+                && artifactBaseUrl.getRawFragment() == null,
+            "pier.runtimes.artifact-base-url must be an http or https URL without query or"
+                + " fragment, like http://pier.example.com:8080, but is "
+                + artifactBaseUrl);
+        String text = artifactBaseUrl.toString();
+        artifactBaseUrl =
+            URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      }
       registrationToken =
           registrationToken == null || registrationToken.isBlank() ? null : registrationToken;
       requirePositive(lostAfter, "pier.runtimes.lost-after");

@@ -2,6 +2,7 @@ package dev.pier.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +39,7 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().count()).isEqualTo(1);
     assertThat(properties.runtimes().local().jar())
         .isEqualTo(Path.of("serving-runtime/target/pier-runtime.jar").toAbsolutePath());
+    assertThat(properties.runtimes().artifactBaseUrl()).isNull();
     assertThat(properties.gateway().grpcPort()).isEqualTo(8081);
   }
 
@@ -58,6 +60,7 @@ class PierPropertiesTest {
                 Map.entry("pier.runtimes.lost-after", "40s"),
                 Map.entry("pier.runtimes.local.count", "3"),
                 Map.entry("pier.runtimes.local.jar", "/opt/pier/pier-runtime.jar"),
+                Map.entry("pier.runtimes.artifact-base-url", "https://pier.example.com:8443/"),
                 Map.entry("pier.gateway.grpc-port", "9081")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
@@ -75,6 +78,8 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().count()).isEqualTo(3);
     assertThat(properties.runtimes().local().jar())
         .isEqualTo(Path.of("/opt/pier/pier-runtime.jar"));
+    assertThat(properties.runtimes().artifactBaseUrl())
+        .isEqualTo(URI.create("https://pier.example.com:8443"));
     assertThat(properties.gateway().grpcPort()).isEqualTo(9081);
   }
 
@@ -99,6 +104,9 @@ class PierPropertiesTest {
     "pier.runtimes.lost-after, 0s",
     "pier.runtimes.local.count, -1",
     "pier.runtimes.local.count, 65",
+    "pier.runtimes.artifact-base-url, ftp://pier.example.com",
+    "pier.runtimes.artifact-base-url, pier.example.com:8080",
+    "pier.runtimes.artifact-base-url, http://pier.example.com?x=1",
     "pier.runtimes.local.no-such-setting, 1",
     "pier.no-such-setting, 1",
     "pier.fetch.no-such-setting, 1",

@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class Routing {
   private final Map<UUID, AtomicInteger> perServer = new HashMap<>();
   private final Map<ModelVersionKey, AtomicInteger> perVersion = new HashMap<>();
+  private final Map<Replica, AtomicInteger> perReplica = new HashMap<>();
   private final List<Consumer<Map<UUID, String>>> listeners = new CopyOnWriteArrayList<>();
   private Map<String, Route> routes = Map.of();
 
@@ -98,6 +99,7 @@ public class Routing {
     counter(perServer, best.serverId()).incrementAndGet();
     ModelVersionKey key = new ModelVersionKey(route.model(), version);
     counter(perVersion, key).incrementAndGet();
+    counter(perReplica, new Replica(best.serverId(), key)).incrementAndGet();
     return new Choice.Chosen(
         new Lease(
             endpoint,
@@ -111,7 +113,9 @@ public class Routing {
 
   public synchronized void release(Lease lease) {
     counter(perServer, lease.serverId()).decrementAndGet();
-    counter(perVersion, new ModelVersionKey(lease.model(), lease.version())).decrementAndGet();
+    ModelVersionKey key = new ModelVersionKey(lease.model(), lease.version());
+    counter(perVersion, key).decrementAndGet();
+    counter(perReplica, new Replica(lease.serverId(), key)).decrementAndGet();
   }
 
   void publish(Map<String, Route> routes) {
@@ -145,6 +149,15 @@ public class Routing {
     AtomicInteger count = perVersion.get(key);
     return count == null ? 0 : count.get();
   }
+
+  /** Requests in flight to one version on one server: zero before a surplus replica goes. */
+  synchronized int inFlight(ModelVersionKey key, UUID serverId) {
+    AtomicInteger count = perReplica.get(new Replica(serverId, key));
+    return count == null ? 0 : count.get();
+  }
+
+  /** One version on one server. */
+  private record Replica(UUID serverId, ModelVersionKey key) {}
 
   private static <K> AtomicInteger counter(Map<K, AtomicInteger> counters, K key) {
     return counters.computeIfAbsent(key, ignored -> new AtomicInteger());

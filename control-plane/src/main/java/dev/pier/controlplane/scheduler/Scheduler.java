@@ -1,5 +1,6 @@
 package dev.pier.controlplane.scheduler;
 
+import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.endpoints.EndpointChanged;
 import dev.pier.controlplane.endpoints.EndpointService;
 import dev.pier.controlplane.endpoints.EndpointView;
@@ -10,6 +11,7 @@ import dev.pier.controlplane.registry.VersionView;
 import dev.pier.controlplane.runtimes.RuntimeServerService;
 import dev.pier.controlplane.runtimes.RuntimeServerState;
 import dev.pier.controlplane.runtimes.RuntimeServerView;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,13 +78,17 @@ public class Scheduler implements DisposableBean {
   private final AtomicBoolean nudged = new AtomicBoolean();
   private volatile int port;
 
+  private final PierProperties properties;
+
   Scheduler(
       EndpointService endpoints,
       RuntimeServerService servers,
       RegistryService registry,
       Placements placements,
       Routing routing,
-      JsonMapper json) {
+      JsonMapper json,
+      PierProperties properties) {
+    this.properties = properties;
     this.endpoints = endpoints;
     this.servers = servers;
     this.registry = registry;
@@ -148,19 +154,7 @@ public class Scheduler implements DisposableBean {
       byId.put(server.id(), server);
     }
     List<Placements.Row> live = dropStale(byId);
-    Map<ModelVersionKey, Integer> needed = new LinkedHashMap<>();
-    for (EndpointView endpoint : endpoints.list()) {
-      needed.merge(
-          new ModelVersionKey(endpoint.model(), endpoint.version()),
-          endpoint.replicas(),
-          Math::max);
-      if (endpoint.activeVersion() != null) {
-        needed.merge(
-            new ModelVersionKey(endpoint.model(), endpoint.activeVersion()),
-            endpoint.replicas(),
-            Math::max);
-      }
-    }
+    Map<ModelVersionKey, Integer> needed = replicasNeeded(endpoints.list());
     List<RuntimeServerView> eligible =
         byId.values().stream()
             .filter(server -> server.state() == RuntimeServerState.READY)
@@ -182,19 +176,65 @@ public class Scheduler implements DisposableBean {
       }
     }
     List<EndpointView> current = endpoints.list();
-    publish(current, live, byId);
-    Map<ModelVersionKey, Boolean> stillNeeded = new HashMap<>();
-    for (EndpointView endpoint : current) {
-      stillNeeded.put(new ModelVersionKey(endpoint.model(), endpoint.version()), true);
-      if (endpoint.activeVersion() != null) {
-        stillNeeded.put(new ModelVersionKey(endpoint.model(), endpoint.activeVersion()), true);
-      }
-    }
+    Map<ModelVersionKey, Integer> stillNeeded = replicasNeeded(current);
+    List<Placements.Row> surplus = surplus(live, stillNeeded, byId);
+    List<Placements.Row> routable = new ArrayList<>(live);
+    routable.removeAll(surplus);
+    // Published before anything is unloaded: from here on no new request picks what goes.
+    publish(current, routable, byId);
     for (Placements.Row row : List.copyOf(live)) {
-      if (!stillNeeded.containsKey(row.key()) && routing.inFlight(row.key()) == 0) {
+      boolean unneeded = !stillNeeded.containsKey(row.key()) && routing.inFlight(row.key()) == 0;
+      boolean drained = surplus.contains(row) && routing.inFlight(row.key(), row.serverId()) == 0;
+      if (unneeded || drained) {
         remove(row, live, byId.get(row.serverId()));
       }
     }
+  }
+
+  /** How many replicas of each version the endpoints need: desired and active versions. */
+  private static Map<ModelVersionKey, Integer> replicasNeeded(List<EndpointView> endpoints) {
+    Map<ModelVersionKey, Integer> needed = new LinkedHashMap<>();
+    for (EndpointView endpoint : endpoints) {
+      needed.merge(
+          new ModelVersionKey(endpoint.model(), endpoint.version()),
+          endpoint.replicas(),
+          Math::max);
+      if (endpoint.activeVersion() != null) {
+        needed.merge(
+            new ModelVersionKey(endpoint.model(), endpoint.activeVersion()),
+            endpoint.replicas(),
+            Math::max);
+      }
+    }
+    return needed;
+  }
+
+  /**
+   * Placements beyond the replicas still needed (after an endpoint's replicas were lowered): of
+   * each needed version, READY placements are kept before loading ones, then by server name, so
+   * every round picks the same surplus while it drains.
+   */
+  private static List<Placements.Row> surplus(
+      List<Placements.Row> live,
+      Map<ModelVersionKey, Integer> needed,
+      Map<UUID, RuntimeServerView> byId) {
+    List<Placements.Row> surplus = new ArrayList<>();
+    needed.forEach(
+        (key, replicas) -> {
+          List<Placements.Row> placed =
+              live.stream()
+                  .filter(row -> row.key().equals(key))
+                  .filter(row -> row.state() != PlacementState.FAILED)
+                  .sorted(
+                      Comparator.comparing(
+                              (Placements.Row row) -> row.state() != PlacementState.READY)
+                          .thenComparing(row -> byId.get(row.serverId()).name()))
+                  .toList();
+          if (placed.size() > replicas) {
+            surplus.addAll(placed.subList(replicas, placed.size()));
+          }
+        });
+    return surplus;
   }
 
   private List<Placements.Row> dropStale(Map<UUID, RuntimeServerView> byId) {
@@ -357,8 +397,8 @@ public class Scheduler implements DisposableBean {
   }
 
   private String artifactUrl(ModelVersionKey key) {
-    return "http://127.0.0.1:"
-        + port
+    URI advertised = properties.runtimes().artifactBaseUrl();
+    return (advertised != null ? advertised.toString() : "http://127.0.0.1:" + port)
         + "/api/v1/models/"
         + key.model()
         + "/versions/"

@@ -67,13 +67,7 @@ class GatewayGrpcIT {
 
   @BeforeAll
   static void start() {
-    controlPlane =
-        RunningControlPlane.start(
-            "pier.home=" + pierHome,
-            "pier.runtimes.local.count=1",
-            "pier.runtimes.local.jar=" + RuntimeJar.path(),
-            "pier.runtimes.lost-after=3s",
-            "pier.runtimes.registration-token=" + TOKEN);
+    controlPlane = RunningControlPlane.withLocalRuntime(pierHome, "3s", TOKEN);
     api = controlPlane.api();
     assertThat(api.postJson("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
     Response uploaded =

@@ -62,13 +62,7 @@ class GatewayIT {
 
   @BeforeAll
   static void start() {
-    controlPlane =
-        RunningControlPlane.start(
-            "pier.home=" + pierHome,
-            "pier.runtimes.local.count=1",
-            "pier.runtimes.local.jar=" + RuntimeJar.path(),
-            "pier.runtimes.lost-after=3s",
-            "pier.runtimes.registration-token=" + TOKEN);
+    controlPlane = RunningControlPlane.withLocalRuntime(pierHome, "3s", TOKEN);
     api = controlPlane.api();
     assertThat(api.postJson("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
     assertThat(upload().status()).isEqualTo(201);
@@ -276,17 +270,7 @@ class GatewayIT {
   @Test
   @Order(6)
   void aSecondReplicaDiesUnderLoadWithoutAFailedRequestAndItsPlacementIsDropped() throws Exception {
-    Process byHand =
-        RuntimeJar.start(
-            secondRuntime,
-            "--control-plane-url",
-            "http://127.0.0.1:" + api.port(),
-            "--control-plane-token",
-            TOKEN,
-            "--server-name",
-            "by-hand",
-            "--heartbeat-interval",
-            "1s");
+    Process byHand = startSecondRuntime("by-hand");
     try {
       Response changed = api.patchJson("/api/v1/endpoints/flowers", "{\"replicas\": 2}");
       assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
@@ -296,39 +280,118 @@ class GatewayIT {
           () -> servers("flowers").equals(List.of("by-hand:READY", "local-1:READY")),
           () -> api.get("/api/v1/placements").toString());
 
-      List<String> failures = new ArrayList<>();
-      AtomicBoolean stop = new AtomicBoolean();
-      ExecutorService client = Executors.newSingleThreadExecutor();
-      Future<Integer> sent =
-          client.submit(
-              () -> {
-                int count = 0;
-                while (!stop.get() && count < 20_000) {
-                  Response answer = infer("/v2/models/flowers/infer", SETOSA);
-                  count++;
-                  if (answer.status() != 200) {
-                    synchronized (failures) {
-                      failures.add(answer.toString());
-                    }
-                  }
-                }
-                return count;
-              });
-      try {
+      try (Load load = Load.start()) {
         byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         Awaiting.until(
             "the dead runtime's placement is dropped",
             WAIT,
             () -> servers("flowers").equals(List.of("local-1:READY")),
             () -> api.get("/api/v1/placements").toString());
-      } finally {
-        stop.set(true);
-        client.shutdown();
+        load.assertNoFailure();
       }
-      assertThat(sent.get()).isPositive();
-      assertThat(failures).isEmpty();
     } finally {
       byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void loweringReplicasUnderLoadUnloadsTheSurplusWithoutAFailedRequest() throws Exception {
+    Process byHand = startSecondRuntime("by-hand-2");
+    try {
+      Response raised = api.patchJson("/api/v1/endpoints/flowers", "{\"replicas\": 2}");
+      assertThat(raised.status()).as(raised.toString()).isEqualTo(200);
+      Awaiting.until(
+          "version 2 is READY on both runtimes",
+          WAIT,
+          () -> servers("flowers").equals(List.of("by-hand-2:READY", "local-1:READY")),
+          () -> api.get("/api/v1/placements").toString());
+      String surplusUrl = restUrl("local-1");
+
+      try (Load load = Load.start()) {
+        Response lowered = api.patchJson("/api/v1/endpoints/flowers", "{\"replicas\": 1}");
+        assertThat(lowered.status()).as(lowered.toString()).isEqualTo(200);
+        // READY placements are kept by server name: by-hand-2 stays, local-1 is the surplus.
+        Awaiting.until(
+            "the surplus replica is unloaded",
+            WAIT,
+            () -> servers("flowers").equals(List.of("by-hand-2:READY")),
+            () -> api.get("/api/v1/placements").toString());
+        load.assertNoFailure();
+      }
+      JsonNode index = repositoryIndex(surplusUrl);
+      for (JsonNode model : index) {
+        assertThat(model.get("state").asString())
+            .as("the surplus server's index %s", index)
+            .isNotEqualTo("READY");
+      }
+    } finally {
+      byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Process startSecondRuntime(String name) {
+    return RuntimeJar.start(
+        secondRuntime.resolve(name),
+        "--control-plane-url",
+        "http://127.0.0.1:" + api.port(),
+        "--control-plane-token",
+        TOKEN,
+        "--server-name",
+        name,
+        "--heartbeat-interval",
+        "1s");
+  }
+
+  private static String restUrl(String serverName) {
+    for (JsonNode server : api.get("/api/v1/servers").json()) {
+      if (server.get("name").asString().equals(serverName)) {
+        return server.get("restUrl").asString();
+      }
+    }
+    throw new AssertionError("no server " + serverName + ": " + api.get("/api/v1/servers"));
+  }
+
+  /** Inference requests sent one after another from a second thread, every answer counted. */
+  private static final class Load implements AutoCloseable {
+    private final List<String> failures = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final ExecutorService client = Executors.newSingleThreadExecutor();
+    private Future<Integer> sent;
+
+    static Load start() {
+      Load load = new Load();
+      load.sent =
+          load.client.submit(
+              () -> {
+                int count = 0;
+                while (!load.stop.get() && count < 20_000) {
+                  Response answer = infer("/v2/models/flowers/infer", SETOSA);
+                  count++;
+                  if (answer.status() != 200) {
+                    synchronized (load.failures) {
+                      load.failures.add(answer.toString());
+                    }
+                  }
+                }
+                return count;
+              });
+      return load;
+    }
+
+    /** Stops the load and checks that it sent requests and every one succeeded. */
+    void assertNoFailure() throws Exception {
+      stop.set(true);
+      assertThat(sent.get()).isPositive();
+      synchronized (failures) {
+        assertThat(failures).isEmpty();
+      }
+    }
+
+    @Override
+    public void close() {
+      stop.set(true);
+      client.shutdown();
     }
   }
 

@@ -118,7 +118,8 @@ class ArtifactFetcherTest {
             new PierProperties.Runtimes(
                 null,
                 Duration.ofSeconds(15),
-                new PierProperties.Local(0, Path.of("pier-runtime.jar"))),
+                new PierProperties.Local(0, Path.of("pier-runtime.jar")),
+                null),
             new PierProperties.Gateway(0));
     return new ArtifactFetcher(new LocalArtifactStore(properties.artifactDirectory()), properties);
   }

@@ -50,13 +50,7 @@ class RuntimeServersIT {
 
   @BeforeAll
   static void start() {
-    controlPlane =
-        RunningControlPlane.start(
-            "pier.home=" + pierHome,
-            "pier.runtimes.local.count=1",
-            "pier.runtimes.local.jar=" + RuntimeJar.path(),
-            "pier.runtimes.lost-after=2s",
-            "pier.runtimes.registration-token=" + TOKEN);
+    controlPlane = RunningControlPlane.withLocalRuntime(pierHome, "2s", TOKEN);
     api = controlPlane.api();
   }
 

@@ -33,9 +33,13 @@ class RoutingTest {
     Routing.Lease one = chosen(routing.acquire("flowers", null, Set.of()));
     Routing.Lease two = chosen(routing.acquire("flowers", null, Set.of()));
     assertThat(Set.of(one.serverId(), two.serverId())).containsExactlyInAnyOrder(FIRST, SECOND);
-    assertThat(routing.inFlight(new ModelVersionKey("iris", 1))).isEqualTo(2);
+    ModelVersionKey iris1 = new ModelVersionKey("iris", 1);
+    assertThat(routing.inFlight(iris1)).isEqualTo(2);
+    assertThat(routing.inFlight(iris1, one.serverId())).isEqualTo(1);
 
     routing.release(one);
+    assertThat(routing.inFlight(iris1, one.serverId())).isZero();
+    assertThat(routing.inFlight(iris1, two.serverId())).isEqualTo(1);
     assertThat(chosen(routing.acquire("flowers", null, Set.of())).serverId())
         .isEqualTo(one.serverId());
     assertThat(chosen(routing.acquire("flowers", null, Set.of(FIRST))).serverId())

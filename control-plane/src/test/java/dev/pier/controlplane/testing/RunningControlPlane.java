@@ -1,5 +1,6 @@
 package dev.pier.controlplane.testing;
 
+import java.nio.file.Path;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,6 +32,21 @@ public final class RunningControlPlane implements AutoCloseable {
                 "pier.runtimes.local.count=0")
             .properties(properties)
             .run());
+  }
+
+  /**
+   * A control plane on {@code pierHome} with one local runtime child process, which is declared
+   * LOST {@code lostAfter} after its last heartbeat; runtimes started by the test register with
+   * {@code registrationToken}.
+   */
+  public static RunningControlPlane withLocalRuntime(
+      Path pierHome, String lostAfter, String registrationToken) {
+    return start(
+        "pier.home=" + pierHome,
+        "pier.runtimes.local.count=1",
+        "pier.runtimes.local.jar=" + RuntimeJar.path(),
+        "pier.runtimes.lost-after=" + lostAfter,
+        "pier.runtimes.registration-token=" + registrationToken);
   }
 
   public ApiClient api() {
