@@ -11,6 +11,7 @@ import com.microsoft.playwright.options.AriaRole;
 import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The console in a real Chromium against the real executable: a data scientist registers a model by
  * uploading its file, deploys it, and tries a prediction; a broken file is refused in the dialog
- * and leaves nothing behind.
+ * and leaves nothing behind; the servers page charts the local runtime live.
  */
 class ConsoleIT {
   /** Placing a model on the local runtime: fetch, load, first heartbeat. */
@@ -119,6 +120,44 @@ class ConsoleIT {
     page.navigate(pier.baseUrl() + "/servers");
     assertThat(page.locator("#servers")).containsText("READY");
     assertThat(page.locator("#servers")).containsText("iris v1");
+  }
+
+  @Test
+  void theServersPageChartsEachRuntimeLive() {
+    page.navigate(pier.baseUrl() + "/servers");
+    Locator inFlight = page.locator("#in-flight-chart");
+    Locator memory = page.locator("#memory-chart");
+    assertThat(inFlight).hasClass(Pattern.compile("\\bpier-chart\\b"));
+
+    // The local runtime registers a little after Pier starts; then each poll adds a point.
+    int points = pointsOf("#in-flight-chart", "local-1", 1, PLACED_MILLIS);
+    assertThat(inFlight)
+        .hasAttribute("data-series", Pattern.compile("^local-1$", Pattern.MULTILINE));
+    assertThat(memory).hasAttribute("data-series", Pattern.compile("^local-1$", Pattern.MULTILINE));
+    assertThat(pointsOf("#in-flight-chart", "local-1", points + 2, 30_000))
+        .isGreaterThanOrEqualTo(points + 2);
+    assertThat(pointsOf("#memory-chart", "local-1", 2, 30_000)).isGreaterThanOrEqualTo(2);
+  }
+
+  /**
+   * Waits until the chart's ECharts instance (not just the element's attributes) holds at least
+   * {@code atLeast} points in the named series, and returns how many it holds.
+   */
+  private int pointsOf(String chart, String series, int atLeast, double timeoutMillis) {
+    Object count =
+        page.waitForFunction(
+                """
+                ([selector, name, atLeast]) => {
+                  const chart = document.querySelector(selector)?.chart;
+                  const found = chart?.getOption().series.find((s) => s.name === name);
+                  const points = found ? found.data.length : 0;
+                  return points >= atLeast ? points : 0;
+                }
+                """,
+                List.of(chart, series, atLeast),
+                new Page.WaitForFunctionOptions().setTimeout(timeoutMillis))
+            .jsonValue();
+    return ((Number) count).intValue();
   }
 
   @Test

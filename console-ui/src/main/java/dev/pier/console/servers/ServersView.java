@@ -4,6 +4,7 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -14,19 +15,31 @@ import com.vaadin.flow.shared.Registration;
 import dev.pier.console.ui.Badge;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
+import dev.pier.console.ui.charts.TimeSeriesChart;
 import dev.pier.controlplane.runtimes.Heartbeat;
 import dev.pier.controlplane.runtimes.RuntimeServerService;
 import dev.pier.controlplane.runtimes.RuntimeServerView;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
-/** The runtime servers: health, memory, load and the models each holds; refreshed while open. */
+/**
+ * The runtime servers: health, memory, load and the models each holds, refreshed while open, with
+ * the last five minutes of in-flight requests and model memory per server as live charts.
+ */
 @Route(value = "servers", layout = MainLayout.class)
 @PageTitle("Servers · Pier")
 public class ServersView extends VerticalLayout {
   private static final int REFRESH_MILLIS = 2000;
+  private static final double MIB = 1024.0 * 1024.0;
 
   private final RuntimeServerService servers;
   private final Grid<RuntimeServerView> grid = new Grid<>(RuntimeServerView.class, false);
+  private final TimeSeriesChart inFlight = new TimeSeriesChart("In-flight requests", "requests");
+  private final TimeSeriesChart memory = new TimeSeriesChart("Model memory", "MiB");
   private Registration polling;
 
   public ServersView(RuntimeServerService servers) {
@@ -41,9 +54,30 @@ public class ServersView extends VerticalLayout {
     grid.addColumn(ServersView::models).setHeader("Models").setFlexGrow(2);
     grid.addColumn(server -> Formats.time(server.lastHeartbeatAt())).setHeader("Last heartbeat");
     grid.setId("servers");
-    add(new H2("Runtime servers"), grid);
+    grid.setMinHeight("12em");
+    inFlight.setId("in-flight-chart");
+    memory.setId("memory-chart");
+    Div charts = new Div(inFlight, memory);
+    charts.addClassName("pier-charts");
+    add(new H2("Runtime servers"), charts, grid);
     setFlexGrow(1, grid);
-    grid.setItems(servers.list());
+    refresh();
+  }
+
+  /** One look at the servers: the grid's rows and a point per server on each chart. */
+  private void refresh() {
+    List<RuntimeServerView> all = servers.list();
+    Instant now = Instant.now();
+    grid.setItems(all);
+    inFlight.append(now, bySeries(all, RuntimeServerView::inFlightRequests));
+    memory.append(now, bySeries(all, server -> server.memoryUsedBytes() / MIB));
+  }
+
+  private static Map<String, Double> bySeries(
+      List<RuntimeServerView> all, ToDoubleFunction<RuntimeServerView> value) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    all.forEach(server -> values.put(server.name(), value.applyAsDouble(server)));
+    return values;
   }
 
   private static Component state(RuntimeServerView server) {
@@ -84,7 +118,7 @@ public class ServersView extends VerticalLayout {
   @Override
   protected void onAttach(AttachEvent event) {
     event.getUI().setPollInterval(REFRESH_MILLIS);
-    polling = event.getUI().addPollListener(poll -> grid.setItems(servers.list()));
+    polling = event.getUI().addPollListener(poll -> refresh());
   }
 
   @Override
