@@ -10,6 +10,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleIT {
   /** Placing a model on the local runtime: fetch, load, first heartbeat. */
   private static final double PLACED_MILLIS = 60_000;
+
+  private static final String SETOSA =
+      """
+      {"inputs": [{"name": "features", "datatype": "FP32", "shape": [1, 4],
+                   "data": [5.1, 3.5, 1.4, 0.2]}]}
+      """;
 
   @TempDir static Path pierHome;
   @TempDir static Path logs;
@@ -137,6 +144,55 @@ class ConsoleIT {
     assertThat(pointsOf("#in-flight-chart", "local-1", points + 2, 30_000))
         .isGreaterThanOrEqualTo(points + 2);
     assertThat(pointsOf("#memory-chart", "local-1", 2, 30_000)).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aCanaryIsStartedWithTheSliderComparedOnChartsPromotedAndRolledBack() throws Exception {
+    // Set up through the REST API: the browser part is the rollout.
+    assertThat(pier.post("/api/v1/models", "{\"name\": \"petals\"}").status()).isEqualTo(201);
+    byte[] iris = Files.readAllBytes(examples("models/iris/1/model.onnx"));
+    assertThat(pier.upload("/api/v1/models/petals/versions", iris).status()).isEqualTo(201);
+    assertThat(pier.upload("/api/v1/models/petals/versions", iris).status()).isEqualTo(201);
+    assertThat(
+            pier.post(
+                    "/api/v1/endpoints",
+                    "{\"name\": \"petals\", \"model\": \"petals\", \"version\": 1}")
+                .status())
+        .isEqualTo(201);
+
+    page.navigate(pier.baseUrl() + "/endpoints/petals");
+    assertThat(page.locator("#endpoint-summary"))
+        .containsText("Ready", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
+    page.locator("#canary-version input").fill("v2");
+    page.locator("#canary-version input").press("Enter");
+    page.locator("#canary-share input").fill("50");
+    page.locator("#start-canary").click();
+    Locator state = page.locator("#rollout-state");
+    assertThat(state).containsText("v2 at 50 %");
+    assertThat(state)
+        .containsText("SERVING", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
+
+    // Traffic through the gateway shows up per variant on the charts.
+    for (int i = 0; i < 200; i++) {
+      assertThat(pier.post("/v2/models/petals/infer", SETOSA).status()).isEqualTo(200);
+    }
+    assertThat(pointsOf("#rate-chart", "canary", 1, 30_000)).isPositive();
+    assertThat(pointsOf("#rate-chart", "stable", 1, 30_000)).isPositive();
+    assertThat(page.locator("#class-chart"))
+        .hasAttribute("data-series", Pattern.compile("stable[\\s\\S]*canary"));
+
+    page.locator("#canary-share input").fill("80");
+    assertThat(state).containsText("v2 at 80 %");
+
+    page.locator("#promote").click();
+    assertThat(state).containsText("Stablev2");
+    assertThat(state).containsText("none");
+
+    page.locator("#rollback").click();
+    assertThat(state).containsText("Stablev1");
+    assertThat(page.locator("#rollout-history")).containsText("PROMOTED");
+    assertThat(page.locator("#rollout-history")).containsText("ROLLED_BACK");
+    assertThat(page.locator("#rollout-history")).containsText("WEIGHT_CHANGED");
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.Random;
  */
 final class TestModels {
   static final String ADD_SUB = "add_sub";
+  static final String ALWAYS_FAILS = "always_fails";
   static final String CORRUPT = "corrupt";
   static final String TRUNCATED = "truncated";
 
@@ -30,6 +31,7 @@ final class TestModels {
       models.add(identity(datatype));
     }
     models.add(addSub());
+    models.add(alwaysFails());
     return models;
   }
 
@@ -63,6 +65,24 @@ final class TestModels {
     graph.node("Sub", List.of("a", "b"), "difference");
     String description = "'sum' = a + b and 'difference' = a - b, all FP32 [batch, 4].";
     return GeneratedModel.of(ADD_SUB, graph.build(description, List.of()));
+  }
+
+  /**
+   * Loads, but fails every inference: {@code features} FP32 [batch, width] plus a constant of 5
+   * values cannot broadcast for any width but 1 or 5, and the width is left open so that ONNX
+   * Runtime cannot refuse the graph at load time. Registered as a new version of a model that takes
+   * [batch, 4] features (iris), it is a canary that answers every request with an error.
+   */
+  static GeneratedModel alwaysFails() {
+    GraphBuilder graph =
+        new GraphBuilder(ALWAYS_FAILS)
+            .input("features", DataType.FLOAT, batch(), named("width"))
+            .output("scores", DataType.FLOAT, batch(), fixed(5));
+    String offsets = graph.initializer("offsets", new float[] {1, 2, 3, 4, 5}, 5);
+    graph.node("Add", List.of("features", offsets), "scores");
+    String description =
+        "Fails at inference for [batch, 4] features: 'features' + a constant of 5 values.";
+    return GeneratedModel.of(ALWAYS_FAILS, graph.build(description, List.of()));
   }
 
   /**

@@ -32,6 +32,7 @@ import dev.pier.controlplane.gateway.InProcessGateway;
 import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.rollouts.RolloutService;
 import dev.pier.controlplane.scheduler.PlacementService;
 import dev.pier.controlplane.scheduler.PlacementState;
 import dev.pier.controlplane.scheduler.PlacementView;
@@ -50,6 +51,7 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
   private final PlacementService placements;
   private final RegistryService registry;
   private final InProcessGateway gateway;
+  private final RolloutService rollouts;
   private final JsonMapper json;
 
   private final Facts summary = new Facts();
@@ -59,17 +61,20 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
   private String name;
   private EndpointView endpoint;
   private Registration polling;
+  private RolloutPanel rollout;
 
   public EndpointDetailView(
       EndpointService endpoints,
       PlacementService placements,
       RegistryService registry,
       InProcessGateway gateway,
+      RolloutService rollouts,
       JsonMapper json) {
     this.endpoints = endpoints;
     this.placements = placements;
     this.registry = registry;
     this.gateway = gateway;
+    this.rollouts = rollouts;
     this.json = json;
 
     placementGrid.addColumn(PlacementView::serverName).setHeader("Server");
@@ -144,6 +149,7 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
         registry.getVersion(
             ModelName.of(endpoint.model()),
             endpoint.activeVersion() != null ? endpoint.activeVersion() : endpoint.version());
+    rollout = new RolloutPanel(name, rollouts, registry);
     add(
         new H2(name),
         summary,
@@ -151,6 +157,8 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
         changeError,
         new H3("Placements"),
         placementGrid,
+        new H3("Rollout"),
+        rollout,
         new H3("Try it"),
         new TryItPanel(name, schema, gateway, json));
     refresh();
@@ -201,6 +209,9 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
         .fact("Timeout", Formats.duration(endpoint.timeout()))
         .fact("Inference URL", "/v2/models/" + name + "/infer");
     placementGrid.setItems(ofEndpoint);
+    if (rollout != null) {
+      rollout.refresh();
+    }
   }
 
   @Override

@@ -13,9 +13,11 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,15 +37,24 @@ public class EndpointService {
   private static final Duration LONGEST_TIMEOUT = Duration.ofHours(1);
   private static final String COLUMNS =
       "id, name, model_name, version_number, active_version, replicas, timeout_ms, revision,"
-          + " created_at, updated_at";
+          + " created_at, updated_at, canary_version, canary_weight_bp, sticky_header,"
+          + " shadow_version, shadow_percent, fallback_version, progressive_steps_bp,"
+          + " progressive_interval_ms, slo_max_error_rate, slo_max_p99_ms, progressive_step,"
+          + " progressive_step_at";
 
   private final JdbcClient jdbc;
   private final RegistryService registry;
+  private final EndpointHistory history;
   private final ApplicationEventPublisher events;
 
-  EndpointService(JdbcClient jdbc, RegistryService registry, ApplicationEventPublisher events) {
+  EndpointService(
+      JdbcClient jdbc,
+      RegistryService registry,
+      EndpointHistory history,
+      ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.registry = registry;
+    this.history = history;
     this.events = events;
   }
 
@@ -71,6 +82,14 @@ public class EndpointService {
           ErrorCode.ENDPOINT_ALREADY_EXISTS,
           "an endpoint named " + Printable.quote(endpoint.name()) + " already exists");
     }
+    history.record(
+        endpoint.name(),
+        RolloutEvent.Action.CREATED,
+        null,
+        null,
+        endpoint.version(),
+        TrafficPolicy.NONE,
+        TrafficPolicy.NONE);
     events.publishEvent(new EndpointChanged(endpoint.name()));
     return get(endpoint.name());
   }
@@ -134,6 +153,16 @@ public class EndpointService {
           ErrorCode.CONCURRENT_MODIFICATION,
           "endpoint " + Printable.quote(name) + " was changed at the same time; read it again");
     }
+    if (version != current.version()) {
+      history.record(
+          name,
+          RolloutEvent.Action.VERSION_CHANGED,
+          null,
+          current.version(),
+          version,
+          current.traffic(),
+          current.traffic());
+    }
     events.publishEvent(new EndpointChanged(name));
     return get(name);
   }
@@ -162,6 +191,65 @@ public class EndpointService {
         == 1;
   }
 
+  /**
+   * A rollout step, all or nothing: the stable version, the active one, and the traffic policy,
+   * applied only while the endpoint is at {@code expectedRevision} (a concurrent change makes it
+   * fail with {@code CONCURRENT_MODIFICATION} rather than be merged). The caller has checked that
+   * the versions exist and may be served; this counts as a change (new revision).
+   *
+   * @param activeVersion the version served now; a promoted canary that already takes traffic is
+   *     served at once, while a version that may not be loaded (after a rollback) keeps the current
+   *     one until the scheduler has it ready
+   */
+  @Transactional
+  public EndpointView applyRollout(
+      @NotNull String name,
+      long expectedRevision,
+      int stableVersion,
+      Integer activeVersion,
+      @NotNull TrafficPolicy traffic) {
+    TrafficPolicy.Progressive progressive = traffic.progressive();
+    int updated =
+        jdbc.sql(
+                "UPDATE endpoint SET version_number = ?, active_version = ?, canary_version = ?,"
+                    + " canary_weight_bp = ?, sticky_header = ?, shadow_version = ?,"
+                    + " shadow_percent = ?, fallback_version = ?, progressive_steps_bp = ?,"
+                    + " progressive_interval_ms = ?, slo_max_error_rate = ?, slo_max_p99_ms = ?,"
+                    + " progressive_step = ?, progressive_step_at = ?, revision = revision + 1,"
+                    + " updated_at = ? WHERE name = ? AND revision = ?")
+            .params(
+                stableVersion,
+                activeVersion,
+                traffic.canaryVersion(),
+                traffic.canaryWeightBasisPoints(),
+                traffic.stickyHeader(),
+                traffic.shadowVersion(),
+                traffic.shadowPercent(),
+                traffic.fallbackVersion(),
+                progressive == null
+                    ? null
+                    : progressive.stepsBasisPoints().stream()
+                        .map(String::valueOf)
+                        .collect(Collectors.joining(",")),
+                progressive == null ? null : progressive.interval().toMillis(),
+                progressive == null ? null : progressive.maxErrorRate(),
+                progressive == null ? null : progressive.maxP99().toMillis(),
+                progressive == null ? null : progressive.step(),
+                progressive == null ? null : Timestamp.from(progressive.stepStartedAt()),
+                Timestamp.from(now()),
+                name,
+                expectedRevision)
+            .update();
+    if (updated == 0) {
+      get(name); // unknown name: 404
+      throw new PierException(
+          ErrorCode.CONCURRENT_MODIFICATION,
+          "endpoint " + Printable.quote(name) + " was changed at the same time; read it again");
+    }
+    events.publishEvent(new EndpointChanged(name));
+    return get(name);
+  }
+
   private static Duration timeout(Duration timeout) {
     if (!timeout.isPositive() || timeout.compareTo(LONGEST_TIMEOUT) > 0) {
       throw new PierException(
@@ -184,7 +272,30 @@ public class EndpointService {
         Duration.ofMillis(row.getLong("timeout_ms")),
         row.getLong("revision"),
         row.getTimestamp("created_at").toInstant(),
-        row.getTimestamp("updated_at").toInstant());
+        row.getTimestamp("updated_at").toInstant(),
+        traffic(row));
+  }
+
+  private static TrafficPolicy traffic(ResultSet row) throws SQLException {
+    String steps = row.getString("progressive_steps_bp");
+    TrafficPolicy.Progressive progressive =
+        steps == null
+            ? null
+            : new TrafficPolicy.Progressive(
+                Arrays.stream(steps.split(",")).map(Integer::valueOf).toList(),
+                Duration.ofMillis(row.getLong("progressive_interval_ms")),
+                row.getDouble("slo_max_error_rate"),
+                Duration.ofMillis(row.getLong("slo_max_p99_ms")),
+                row.getInt("progressive_step"),
+                row.getTimestamp("progressive_step_at").toInstant());
+    return new TrafficPolicy(
+        row.getObject("canary_version", Integer.class),
+        row.getInt("canary_weight_bp"),
+        row.getString("sticky_header"),
+        row.getObject("shadow_version", Integer.class),
+        row.getInt("shadow_percent"),
+        row.getObject("fallback_version", Integer.class),
+        progressive);
   }
 
   private static PierException notFound(String name) {

@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param replicas on how many runtime servers the version is placed
  * @param timeout the longest the gateway waits for a runtime's answer
  * @param revision incremented by every change; the optimistic lock
+ * @param traffic canary, shadow and fallback targets beside the stable version
  */
 public record EndpointView(
     UUID id,
@@ -25,4 +26,5 @@ public record EndpointView(
     Duration timeout,
     long revision,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    TrafficPolicy traffic) {}

@@ -2,8 +2,11 @@ package dev.pier.controlplane.scheduler;
 
 import dev.pier.controlplane.endpoints.EndpointService;
 import dev.pier.controlplane.endpoints.EndpointView;
+import dev.pier.controlplane.endpoints.TrafficPolicy;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /** Where model versions are placed, as the REST API and the console show it. */
@@ -22,19 +25,37 @@ public class PlacementService {
     return placements.views(null);
   }
 
+  /** The placements of one model version. */
+  public List<PlacementView> ofVersion(String model, int version) {
+    return placements.views(model).stream()
+        .filter(placement -> placement.version() == version)
+        .toList();
+  }
+
   /**
-   * The placements of the endpoint's desired and active versions.
+   * The placements of the versions the endpoint serves: desired, active, canary, shadow and
+   * fallback.
    *
    * @throws dev.pier.controlplane.error.PierException {@code ENDPOINT_NOT_FOUND} for an unknown
    *     name
    */
   public List<PlacementView> ofEndpoint(String name) {
     EndpointView endpoint = endpoints.get(name);
+    TrafficPolicy traffic = endpoint.traffic();
+    Set<Integer> served = new HashSet<>();
+    served.add(endpoint.version());
+    for (Integer version :
+        Arrays.asList(
+            endpoint.activeVersion(),
+            traffic.canaryVersion(),
+            traffic.shadowVersion(),
+            traffic.fallbackVersion())) {
+      if (version != null) {
+        served.add(version);
+      }
+    }
     return placements.views(endpoint.model()).stream()
-        .filter(
-            placement ->
-                placement.version() == endpoint.version()
-                    || Objects.equals(placement.version(), endpoint.activeVersion()))
+        .filter(placement -> served.contains(placement.version()))
         .toList();
   }
 }

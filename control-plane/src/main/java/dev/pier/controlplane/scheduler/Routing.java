@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,12 +32,50 @@ public class Routing {
   private final List<Consumer<Map<UUID, String>>> listeners = new CopyOnWriteArrayList<>();
   private Map<String, Route> routes = Map.of();
 
-  /** One endpoint's routes: the active version, and the READY servers of each routable version. */
+  /**
+   * One endpoint's routes: the active version, its traffic split, and the READY servers of each
+   * routable version.
+   */
   record Route(
       String model,
       Integer activeVersion,
       Duration timeout,
-      Map<Integer, List<Target>> readyServers) {}
+      Map<Integer, List<Target>> readyServers,
+      Split split) {}
+
+  /**
+   * The targets beside the active version that may take traffic now: the scheduler publishes a
+   * target only once all of its placements are ready (a canary on its replicas, the others on at
+   * least one server); a target not ready is null here and gets nothing.
+   *
+   * @param canaryWeight basis points of the requests that go to the canary
+   * @param stickyHeader the request header whose value decides the variant, or null
+   * @param shadowPercent percent of the requests copied to the shadow
+   */
+  public record Split(
+      Integer canaryVersion,
+      int canaryWeight,
+      String stickyHeader,
+      Integer shadowVersion,
+      int shadowPercent,
+      Integer fallbackVersion) {
+    public static final Split NONE = new Split(null, 0, null, null, 0, null);
+  }
+
+  /** Which target of an endpoint a request went to. */
+  public enum Variant {
+    STABLE,
+    CANARY,
+    /** A version named by the caller ({@code /versions/{v}}). */
+    PINNED,
+    FALLBACK,
+    SHADOW;
+
+    /** The lower-case name used in headers, statistics and the API. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** A READY server of a version: its OIP REST base URL and gRPC target ({@code host:port}). */
   record Target(UUID serverId, String restUrl, String grpcTarget) {}
@@ -47,7 +88,8 @@ public class Routing {
       UUID serverId,
       String restUrl,
       String grpcTarget,
-      Duration timeout) {}
+      Duration timeout,
+      Variant variant) {}
 
   /** What {@link #acquire} found. */
   public sealed interface Choice {
@@ -68,18 +110,76 @@ public class Routing {
    * Picks the READY server with the fewest outstanding requests for the endpoint's active version
    * (or {@code pinnedVersion}), leaving out {@code excluded} servers, and counts the request.
    */
-  public synchronized Choice acquire(String endpoint, Integer pinnedVersion, Set<UUID> excluded) {
+  public Choice acquire(String endpoint, Integer pinnedVersion, Set<UUID> excluded) {
+    return acquire(endpoint, pinnedVersion, header -> null, excluded);
+  }
+
+  /**
+   * Like {@link #acquire(String, Integer, Set)}, splitting unpinned requests between the stable
+   * version and a ready canary: by the value of the sticky header (read through {@code headers})
+   * when the split names one and the request has it, else at random.
+   */
+  public synchronized Choice acquire(
+      String endpoint,
+      Integer pinnedVersion,
+      Function<String, String> headers,
+      Set<UUID> excluded) {
     Route route = routes.get(endpoint);
     if (route == null) {
       return new Choice.UnknownEndpoint();
     }
-    Integer version = pinnedVersion != null ? pinnedVersion : route.activeVersion();
-    if (version == null) {
+    if (pinnedVersion != null) {
+      return route.readyServers().containsKey(pinnedVersion)
+          ? pick(route, endpoint, pinnedVersion, Variant.PINNED, excluded)
+          : new Choice.UnknownVersion();
+    }
+    Split split = route.split();
+    if (split.canaryVersion() != null && bucket(split, headers) < split.canaryWeight()) {
+      return pick(route, endpoint, split.canaryVersion(), Variant.CANARY, excluded);
+    }
+    if (route.activeVersion() == null) {
       return new Choice.NotReady();
     }
+    return pick(route, endpoint, route.activeVersion(), Variant.STABLE, excluded);
+  }
+
+  /** A replica of the endpoint's ready fallback version, for a request whose primary failed. */
+  public synchronized Choice acquireFallback(String endpoint, Set<UUID> excluded) {
+    Route route = routes.get(endpoint);
+    if (route == null || route.split().fallbackVersion() == null) {
+      return new Choice.NotReady();
+    }
+    return pick(route, endpoint, route.split().fallbackVersion(), Variant.FALLBACK, excluded);
+  }
+
+  /**
+   * For {@code shadowPercent} % of the calls, a replica of the endpoint's ready shadow version to
+   * copy a request to; empty otherwise.
+   */
+  public synchronized Optional<Lease> acquireShadow(String endpoint) {
+    Route route = routes.get(endpoint);
+    if (route == null
+        || route.split().shadowVersion() == null
+        || ThreadLocalRandom.current().nextInt(100) >= route.split().shadowPercent()) {
+      return Optional.empty();
+    }
+    return pick(route, endpoint, route.split().shadowVersion(), Variant.SHADOW, Set.of())
+            instanceof Choice.Chosen chosen
+        ? Optional.of(chosen.lease())
+        : Optional.empty();
+  }
+
+  /** The endpoint's published split (only targets that are ready), or null for no endpoint. */
+  public synchronized Split split(String endpoint) {
+    Route route = routes.get(endpoint);
+    return route == null ? null : route.split();
+  }
+
+  private Choice pick(
+      Route route, String endpoint, int version, Variant variant, Set<UUID> excluded) {
     List<Target> targets = route.readyServers().get(version);
     if (targets == null) {
-      return pinnedVersion != null ? new Choice.UnknownVersion() : new Choice.NotReady();
+      return new Choice.NotReady();
     }
     Target best = null;
     int fewest = Integer.MAX_VALUE;
@@ -108,7 +208,20 @@ public class Routing {
             best.serverId(),
             best.restUrl(),
             best.grpcTarget(),
-            route.timeout()));
+            route.timeout(),
+            variant));
+  }
+
+  /**
+   * 0–9999: from the sticky header's value when there is one (the same value, the same bucket, on
+   * every gateway), else at random.
+   */
+  private static int bucket(Split split, Function<String, String> headers) {
+    String key = split.stickyHeader() == null ? null : headers.apply(split.stickyHeader());
+    if (key == null) {
+      return ThreadLocalRandom.current().nextInt(TrafficShare.ALL);
+    }
+    return TrafficShare.bucket(key);
   }
 
   public synchronized void release(Lease lease) {

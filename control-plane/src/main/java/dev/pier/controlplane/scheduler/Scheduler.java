@@ -4,6 +4,7 @@ import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.endpoints.EndpointChanged;
 import dev.pier.controlplane.endpoints.EndpointService;
 import dev.pier.controlplane.endpoints.EndpointView;
+import dev.pier.controlplane.endpoints.TrafficPolicy;
 import dev.pier.controlplane.error.PierException;
 import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.RegistryService;
@@ -16,13 +17,16 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -181,7 +185,7 @@ public class Scheduler implements DisposableBean {
     List<Placements.Row> routable = new ArrayList<>(live);
     routable.removeAll(surplus);
     // Published before anything is unloaded: from here on no new request picks what goes.
-    publish(current, routable, byId);
+    publish(current, routable, byId, eligible.size());
     for (Placements.Row row : List.copyOf(live)) {
       boolean unneeded = !stillNeeded.containsKey(row.key()) && routing.inFlight(row.key()) == 0;
       boolean drained = surplus.contains(row) && routing.inFlight(row.key(), row.serverId()) == 0;
@@ -199,11 +203,18 @@ public class Scheduler implements DisposableBean {
           new ModelVersionKey(endpoint.model(), endpoint.version()),
           endpoint.replicas(),
           Math::max);
-      if (endpoint.activeVersion() != null) {
-        needed.merge(
-            new ModelVersionKey(endpoint.model(), endpoint.activeVersion()),
-            endpoint.replicas(),
-            Math::max);
+      TrafficPolicy traffic = endpoint.traffic();
+      for (Integer version :
+          Arrays.asList(
+              endpoint.activeVersion(), traffic.canaryVersion(), traffic.fallbackVersion())) {
+        if (version != null) {
+          needed.merge(
+              new ModelVersionKey(endpoint.model(), version), endpoint.replicas(), Math::max);
+        }
+      }
+      if (traffic.shadowVersion() != null) {
+        // A shadow's answers are only recorded: one replica is enough.
+        needed.merge(new ModelVersionKey(endpoint.model(), traffic.shadowVersion()), 1, Math::max);
       }
     }
     return needed;
@@ -368,16 +379,17 @@ public class Scheduler implements DisposableBean {
   }
 
   private void publish(
-      List<EndpointView> current, List<Placements.Row> live, Map<UUID, RuntimeServerView> byId) {
+      List<EndpointView> current,
+      List<Placements.Row> live,
+      Map<UUID, RuntimeServerView> byId,
+      int eligibleServers) {
     Map<String, Routing.Route> routes = new HashMap<>();
     for (EndpointView endpoint : current) {
+      Set<Integer> served = versionsServed(endpoint);
       Map<Integer, List<Routing.Target>> ready = new HashMap<>();
       for (Placements.Row row : live) {
-        boolean routable =
-            row.key().version() == endpoint.version()
-                || Objects.equals(row.key().version(), endpoint.activeVersion());
         if (row.state() == PlacementState.READY
-            && routable
+            && served.contains(row.key().version())
             && row.key().model().equals(endpoint.model())) {
           ready
               .computeIfAbsent(row.key().version(), ignored -> new ArrayList<>())
@@ -391,9 +403,66 @@ public class Scheduler implements DisposableBean {
       routes.put(
           endpoint.name(),
           new Routing.Route(
-              endpoint.model(), endpoint.activeVersion(), endpoint.timeout(), Map.copyOf(ready)));
+              endpoint.model(),
+              endpoint.activeVersion(),
+              endpoint.timeout(),
+              Map.copyOf(ready),
+              split(endpoint, live, eligibleServers)));
     }
     routing.publish(routes);
+  }
+
+  /**
+   * The endpoint's traffic split with only the targets that may take traffic: a canary once it is
+   * READY on as many servers as the stable version needs and failed nowhere, a shadow or fallback
+   * once READY somewhere.
+   */
+  private static Routing.Split split(
+      EndpointView endpoint, List<Placements.Row> live, int eligibleServers) {
+    TrafficPolicy traffic = endpoint.traffic();
+    Integer canary = traffic.canaryVersion();
+    if (canary != null) {
+      ModelVersionKey key = new ModelVersionKey(endpoint.model(), canary);
+      long required = Math.max(1, Math.min(endpoint.replicas(), eligibleServers));
+      boolean failed =
+          live.stream()
+              .anyMatch(row -> row.key().equals(key) && row.state() == PlacementState.FAILED);
+      if (failed || count(live, key, true) < required) {
+        canary = null;
+      }
+    }
+    return new Routing.Split(
+        canary,
+        canary == null ? 0 : traffic.canaryWeightBasisPoints(),
+        traffic.stickyHeader(),
+        readyVersion(endpoint, traffic.shadowVersion(), live),
+        traffic.shadowPercent(),
+        readyVersion(endpoint, traffic.fallbackVersion(), live));
+  }
+
+  private static Integer readyVersion(
+      EndpointView endpoint, Integer version, List<Placements.Row> live) {
+    return version != null && count(live, new ModelVersionKey(endpoint.model(), version), true) > 0
+        ? version
+        : null;
+  }
+
+  /** Every version the endpoint may route to: desired, active, canary, shadow and fallback. */
+  private static Set<Integer> versionsServed(EndpointView endpoint) {
+    Set<Integer> served = new HashSet<>();
+    served.add(endpoint.version());
+    TrafficPolicy traffic = endpoint.traffic();
+    for (Integer version :
+        Arrays.asList(
+            endpoint.activeVersion(),
+            traffic.canaryVersion(),
+            traffic.shadowVersion(),
+            traffic.fallbackVersion())) {
+      if (version != null) {
+        served.add(version);
+      }
+    }
+    return served;
   }
 
   private String artifactUrl(ModelVersionKey key) {

@@ -8,6 +8,7 @@ import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
 import dev.pier.controlplane.testing.ExampleModels;
+import dev.pier.controlplane.testing.InferenceLoad;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.controlplane.testing.RuntimeJar;
 import java.net.URI;
@@ -22,13 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -186,31 +181,12 @@ class GatewayIT {
   @Order(4)
   void changingTheVersionUnderLoadFailsNoRequest() throws Exception {
     assertThat(upload().json().get("number").asInt()).isEqualTo(2);
-    AtomicBoolean stop = new AtomicBoolean();
-    Set<String> versions = ConcurrentHashMap.newKeySet();
-    List<String> failures = new ArrayList<>();
-    ExecutorService client = Executors.newSingleThreadExecutor();
-    Future<Integer> sent =
-        client.submit(
-            () -> {
-              int count = 0;
-              // Bounded: the change takes a few seconds; 20,000 requests are far more than needed.
-              while (!stop.get() && count < 20_000) {
-                Response answer = infer("/v2/models/flowers/infer", SETOSA);
-                count++;
-                if (answer.status() != 200 || label(answer.json()) != 1) {
-                  synchronized (failures) {
-                    failures.add(answer.toString());
-                  }
-                } else {
-                  versions.add(answer.json().get("model_version").asString());
-                }
-              }
-              return count;
-            });
-    try {
+    try (InferenceLoad load = InferenceLoad.start(api, "/v2/models/flowers/infer", SETOSA)) {
       Awaiting.until(
-          "the client has been served by version 1", WAIT, () -> versions.contains("1"), () -> "");
+          "the client has been served by version 1",
+          WAIT,
+          () -> load.versions().contains("1"),
+          () -> "");
       Response changed = api.patchJson("/api/v1/endpoints/flowers", "{\"version\": 2}");
       assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
       assertThat(changed.json().get("version").asInt()).isEqualTo(2);
@@ -218,18 +194,16 @@ class GatewayIT {
       Awaiting.until(
           "responses come from version 2",
           WAIT,
-          () -> versions.contains("2"),
+          () -> load.versions().contains("2"),
           () -> api.get("/api/v1/placements").toString());
       Awaiting.until(
           "version 1 is unloaded",
           WAIT,
           () -> allPlacementStates().equals(List.of("2:READY")),
           () -> api.get("/api/v1/placements").toString());
-    } finally {
-      stop.set(true);
-      client.shutdown();
+      load.assertNoFailure();
+      assertThat(load.versions()).containsExactlyInAnyOrder("1", "2");
     }
-    assertThat(sent.get()).isPositive();
     String restUrl = api.get("/api/v1/servers").json().get(0).get("restUrl").asString();
     JsonNode index = repositoryIndex(restUrl);
     List<String> loaded = new ArrayList<>();
@@ -245,8 +219,6 @@ class GatewayIT {
         .as("the runtime's index")
         .contains("iris:2:READY")
         .doesNotContain("iris:1:READY");
-    assertThat(failures).isEmpty();
-    assertThat(versions).containsExactlyInAnyOrder("1", "2");
     assertThat(api.get("/api/v1/endpoints/flowers").json().get("activeVersion").asInt())
         .isEqualTo(2);
     Response answer = infer("/v2/models/flowers/infer", SETOSA);
@@ -280,7 +252,7 @@ class GatewayIT {
           () -> servers("flowers").equals(List.of("by-hand:READY", "local-1:READY")),
           () -> api.get("/api/v1/placements").toString());
 
-      try (Load load = Load.start()) {
+      try (InferenceLoad load = InferenceLoad.start(api, "/v2/models/flowers/infer", SETOSA)) {
         byHand.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         Awaiting.until(
             "the dead runtime's placement is dropped",
@@ -308,7 +280,7 @@ class GatewayIT {
           () -> api.get("/api/v1/placements").toString());
       String surplusUrl = restUrl("local-1");
 
-      try (Load load = Load.start()) {
+      try (InferenceLoad load = InferenceLoad.start(api, "/v2/models/flowers/infer", SETOSA)) {
         Response lowered = api.patchJson("/api/v1/endpoints/flowers", "{\"replicas\": 1}");
         assertThat(lowered.status()).as(lowered.toString()).isEqualTo(200);
         // READY placements are kept by server name: by-hand-2 stays, local-1 is the surplus.
@@ -350,49 +322,6 @@ class GatewayIT {
       }
     }
     throw new AssertionError("no server " + serverName + ": " + api.get("/api/v1/servers"));
-  }
-
-  /** Inference requests sent one after another from a second thread, every answer counted. */
-  private static final class Load implements AutoCloseable {
-    private final List<String> failures = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final ExecutorService client = Executors.newSingleThreadExecutor();
-    private Future<Integer> sent;
-
-    static Load start() {
-      Load load = new Load();
-      load.sent =
-          load.client.submit(
-              () -> {
-                int count = 0;
-                while (!load.stop.get() && count < 20_000) {
-                  Response answer = infer("/v2/models/flowers/infer", SETOSA);
-                  count++;
-                  if (answer.status() != 200) {
-                    synchronized (load.failures) {
-                      load.failures.add(answer.toString());
-                    }
-                  }
-                }
-                return count;
-              });
-      return load;
-    }
-
-    /** Stops the load and checks that it sent requests and every one succeeded. */
-    void assertNoFailure() throws Exception {
-      stop.set(true);
-      assertThat(sent.get()).isPositive();
-      synchronized (failures) {
-        assertThat(failures).isEmpty();
-      }
-    }
-
-    @Override
-    public void close() {
-      stop.set(true);
-      client.shutdown();
-    }
   }
 
   private static List<String> servers(String endpoint) {
