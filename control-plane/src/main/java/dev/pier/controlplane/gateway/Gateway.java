@@ -2,66 +2,48 @@ package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.scheduler.Routing;
 import java.io.IOException;
-import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Forwards OIP requests to runtime servers.
  *
  * <p>Runtimes serve a model version under the registry's model name ({@code iris}, version 3), so
  * one loaded version serves every endpoint that points at it; the gateway therefore rewrites the
- * answer's {@code model_name} (inference) or {@code name} (metadata) to the endpoint's name. With
- * the binary extension only the JSON header is parsed and {@code Inference-Header-Content-Length}
- * is recomputed; the tensor bytes are copied as they are.
+ * answer's {@code model_name} (inference) or {@code name} (metadata) to the endpoint's name, by a
+ * streaming splice ({@link NameRewrite}). With the binary extension only the JSON header is
+ * rewritten and {@code Inference-Header-Content-Length} is recomputed; the tensor bytes are copied
+ * as they are.
  *
- * <p>One shared HTTP/1.1 client keeps connections to runtimes alive; its internal executor is a
- * bounded pool, never the default cached one. The request thread waits for the answer up to the
- * endpoint's timeout; a timeout answers 504 (the runtime may still be working on it, so it is not
- * the 503 of "not ready": a client must not assume nothing happened).
+ * <p>The request thread itself sends the request and reads the answer ({@link RuntimeHttp}: a
+ * blocking HTTP/1.1 client over keep-alive connections pooled per runtime, closed when the runtime
+ * leaves the routing table), waiting up to the endpoint's timeout; a timeout answers 504 (the
+ * runtime may still be working on it, so it is not the 503 of "not ready": a client must not assume
+ * nothing happened). When the connection to a replica fails before any answer, the request goes
+ * once more to another replica; an answer, even an error or a cut-off one, is never retried.
  */
 @Component
 class Gateway implements DisposableBean {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
   private static final int RETRY_AFTER_SECONDS = 1;
 
-  private final Routing routing;
-  private final JsonMapper json;
-  private final ExecutorService executor =
-      Executors.newFixedThreadPool(
-          Math.max(2, Runtime.getRuntime().availableProcessors()),
-          Thread.ofPlatform().name("pier-gateway-http-", 0).daemon().factory());
-  private final HttpClient http;
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-  Gateway(Routing routing, JsonMapper json) {
+  private final Routing routing;
+  private final RuntimeHttp http =
+      new RuntimeHttp(CONNECT_TIMEOUT, RuntimeChannels.MAX_MESSAGE_BYTES);
+
+  Gateway(Routing routing) {
     this.routing = routing;
-    this.json = json;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .executor(executor)
-            .build();
+    routing.onPublish(
+        servers -> http.retain(servers.values().stream().map(Routing.Target::restUrl).toList()));
   }
 
   /**
@@ -69,13 +51,14 @@ class Gateway implements DisposableBean {
    * active one); if the connection to it fails, once more to another replica.
    *
    * @param suffix what follows {@code /versions/{n}} on the runtime: {@code /infer} or empty
-   * @param body the request body, or null for GET
+   * @param body the request body (its first {@code bodyLength} bytes), or null for GET
    */
-  ResponseEntity<byte[]> forward(
+  RuntimeHttp.Answer forward(
       String endpoint,
       Integer pinnedVersion,
       String suffix,
       byte[] body,
+      int bodyLength,
       String contentType,
       String headerLength) {
     Set<UUID> failed = new HashSet<>();
@@ -101,23 +84,28 @@ class Gateway implements DisposableBean {
                     RETRY_AFTER_SECONDS);
           };
       try {
-        HttpResponse<byte[]> response =
-            http.send(
-                request(lease, suffix, body, contentType, headerLength),
-                HttpResponse.BodyHandlers.ofByteArray());
-        return answer(response, endpoint, suffix.isEmpty() ? "name" : "model_name");
-      } catch (HttpConnectTimeoutException e) {
+        RuntimeHttp.Answer answer =
+            http.exchange(
+                lease.restUrl(),
+                body == null ? "GET" : "POST",
+                path(lease, suffix),
+                body,
+                bodyLength,
+                body == null ? null : contentType == null ? "application/json" : contentType,
+                headerLength,
+                System.nanoTime() + lease.timeout().toNanos());
+        return renamed(answer, endpoint, suffix.isEmpty() ? "name" : "model_name");
+      } catch (RuntimeHttp.Unreached e) {
         failed.add(lease.serverId());
         lastFailure = e;
-      } catch (HttpTimeoutException e) {
+      } catch (SocketTimeoutException e) {
         throw new GatewayException(
             504, "endpoint '" + endpoint + "' did not answer within " + lease.timeout(), 0);
       } catch (IOException e) {
-        failed.add(lease.serverId());
-        lastFailure = e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new GatewayException(503, "the gateway is shutting down", RETRY_AFTER_SECONDS);
+        throw new GatewayException(
+            502,
+            "the runtime's answer for endpoint '" + endpoint + "' failed: " + e.getMessage(),
+            0);
       } finally {
         routing.release(lease);
       }
@@ -144,80 +132,41 @@ class Gateway implements DisposableBean {
     };
   }
 
-  private static HttpRequest request(
-      Routing.Lease lease, String suffix, byte[] body, String contentType, String headerLength) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    lease.restUrl()
-                        + "/v2/models/"
-                        + URLEncoder.encode(lease.model(), StandardCharsets.UTF_8)
-                        + "/versions/"
-                        + lease.version()
-                        + suffix))
-            .timeout(lease.timeout());
-    if (body == null) {
-      request.GET();
-    } else {
-      request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
-      request.header("Content-Type", contentType == null ? "application/json" : contentType);
-      if (headerLength != null) {
-        request.header(HEADER_LENGTH, headerLength);
-      }
-    }
-    return request.build();
+  private static String path(Routing.Lease lease, String suffix) {
+    return "/v2/models/"
+        + URLEncoder.encode(lease.model(), StandardCharsets.UTF_8)
+        + "/versions/"
+        + lease.version()
+        + suffix;
   }
 
-  private ResponseEntity<byte[]> answer(
-      HttpResponse<byte[]> response, String endpoint, String nameField) {
-    byte[] body = response.body();
-    String headerLength = response.headers().firstValue(HEADER_LENGTH).orElse(null);
-    if (response.statusCode() == 200) {
-      int jsonLength = headerLength == null ? body.length : Integer.parseInt(headerLength);
-      byte[] renamed = rename(Arrays.copyOf(body, jsonLength), nameField, endpoint);
-      if (renamed != null) {
-        byte[] rewritten = new byte[renamed.length + body.length - jsonLength];
-        System.arraycopy(renamed, 0, rewritten, 0, renamed.length);
-        System.arraycopy(body, jsonLength, rewritten, renamed.length, body.length - jsonLength);
-        body = rewritten;
-        if (headerLength != null) {
-          headerLength = Integer.toString(renamed.length);
-        }
-      }
+  private static RuntimeHttp.Answer renamed(
+      RuntimeHttp.Answer answer, String endpoint, String nameField) {
+    if (answer.status() != 200) {
+      return answer;
     }
-    ResponseEntity.BodyBuilder answer = ResponseEntity.status(response.statusCode());
-    response
-        .headers()
-        .firstValue(HttpHeaders.CONTENT_TYPE)
-        .ifPresent(type -> answer.header(HttpHeaders.CONTENT_TYPE, type));
-    response
-        .headers()
-        .firstValue(HttpHeaders.RETRY_AFTER)
-        .ifPresent(value -> answer.header(HttpHeaders.RETRY_AFTER, value));
-    if (headerLength != null) {
-      answer.header(HEADER_LENGTH, headerLength);
-    }
-    return answer.body(body);
-  }
-
-  /** The JSON with {@code field} set to {@code name}; null when it has no such field. */
-  private byte[] rename(byte[] jsonBytes, String field, String name) {
-    JsonNode node;
+    byte[] body = answer.body();
+    String headerLength = answer.headerLength();
+    int jsonLength;
     try {
-      node = json.readTree(jsonBytes);
-    } catch (JacksonException e) {
-      return null; // not the OIP JSON a runtime answers; passed on as it is
+      jsonLength = headerLength == null ? body.length : Integer.parseInt(headerLength.trim());
+    } catch (NumberFormatException e) {
+      return answer; // passed on as it is, like any answer the gateway cannot read
     }
-    if (!(node instanceof ObjectNode object) || !object.has(field)) {
-      return null;
+    byte[] renamed = NameRewrite.rename(body, jsonLength, nameField, endpoint);
+    if (renamed == null) {
+      return answer;
     }
-    object.put(field, name);
-    return json.writeValueAsBytes(object);
+    return new RuntimeHttp.Answer(
+        answer.status(),
+        answer.contentType(),
+        answer.retryAfter(),
+        headerLength == null ? null : Integer.toString(jsonLength + renamed.length - body.length),
+        renamed);
   }
 
   @Override
   public void destroy() {
     http.close();
-    executor.shutdownNow();
   }
 }

@@ -2,7 +2,6 @@ package dev.pier.controlplane.gateway;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,18 +40,12 @@ public class InProcessGateway {
   public Answer infer(String endpoint, Integer version, String request) {
     long start = System.nanoTime();
     try {
-      ResponseEntity<byte[]> response =
-          gateway.forward(
-              endpoint,
-              version,
-              "/infer",
-              request.getBytes(StandardCharsets.UTF_8),
-              "application/json",
-              null);
-      byte[] body = response.getBody() == null ? new byte[0] : response.getBody();
+      byte[] body = request.getBytes(StandardCharsets.UTF_8);
+      RuntimeHttp.Answer response =
+          gateway.forward(endpoint, version, "/infer", body, body.length, "application/json", null);
       return new Answer(
-          response.getStatusCode().value(),
-          new String(body, StandardCharsets.UTF_8),
+          response.status(),
+          new String(response.body(), StandardCharsets.UTF_8),
           System.nanoTime() - start);
     } catch (GatewayException e) {
       return new Answer(

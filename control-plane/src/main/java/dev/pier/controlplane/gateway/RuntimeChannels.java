@@ -70,12 +70,14 @@ class RuntimeChannels implements DisposableBean {
   }
 
   /** Closes the channels of servers no longer in the routing table (or under another target). */
-  private synchronized void retain(Map<UUID, String> routed) {
+  private synchronized void retain(Map<UUID, Routing.Target> routed) {
     channels
         .entrySet()
         .removeIf(
             server -> {
-              boolean gone = !server.getValue().target().equals(routed.get(server.getKey()));
+              Routing.Target target = routed.get(server.getKey());
+              boolean gone =
+                  target == null || !server.getValue().target().equals(target.grpcTarget());
               if (gone) {
                 server.getValue().channel().shutdown();
               }

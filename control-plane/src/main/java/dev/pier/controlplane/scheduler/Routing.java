@@ -29,7 +29,7 @@ public class Routing {
   private final Map<UUID, AtomicInteger> perServer = new HashMap<>();
   private final Map<ModelVersionKey, AtomicInteger> perVersion = new HashMap<>();
   private final Map<Replica, AtomicInteger> perReplica = new HashMap<>();
-  private final List<Consumer<Map<UUID, String>>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Map<UUID, Target>>> listeners = new CopyOnWriteArrayList<>();
   private Map<String, Route> routes = Map.of();
 
   /**
@@ -78,7 +78,7 @@ public class Routing {
   }
 
   /** A READY server of a version: its OIP REST base URL and gRPC target ({@code host:port}). */
-  record Target(UUID serverId, String restUrl, String grpcTarget) {}
+  public record Target(UUID serverId, String restUrl, String grpcTarget) {}
 
   /** Where one request goes. {@link #release} it when the answer is in. */
   public record Lease(
@@ -232,29 +232,29 @@ public class Routing {
   }
 
   void publish(Map<String, Route> routes) {
-    Map<UUID, String> grpcTargets = new HashMap<>();
+    Map<UUID, Target> servers = new HashMap<>();
     synchronized (this) {
       this.routes = Map.copyOf(routes);
       for (Route route : this.routes.values()) {
         for (List<Target> targets : route.readyServers().values()) {
           for (Target target : targets) {
-            grpcTargets.put(target.serverId(), target.grpcTarget());
+            servers.put(target.serverId(), target);
           }
         }
       }
     }
-    Map<UUID, String> published = Map.copyOf(grpcTargets);
-    for (Consumer<Map<UUID, String>> listener : listeners) {
+    Map<UUID, Target> published = Map.copyOf(servers);
+    for (Consumer<Map<UUID, Target>> listener : listeners) {
       listener.accept(published);
     }
   }
 
   /**
-   * Calls {@code listener} after every {@link #publish} with the gRPC target of each server the new
-   * table routes to (outside the monitor), so the gateway can close connections to servers that
-   * left it.
+   * Calls {@code listener} after every {@link #publish} with each server the new table routes to
+   * (its REST URL and gRPC target; outside the monitor), so the gateway can close connections to
+   * servers that left it.
    */
-  public void onPublish(Consumer<Map<UUID, String>> listener) {
+  public void onPublish(Consumer<Map<UUID, Target>> listener) {
     listeners.add(listener);
   }
 

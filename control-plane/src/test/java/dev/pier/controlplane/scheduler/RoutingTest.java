@@ -79,22 +79,16 @@ class RoutingTest {
   }
 
   @Test
-  void listenersLearnEveryPublishedServersGrpcTarget() {
-    List<Map<UUID, String>> published = new ArrayList<>();
+  void listenersLearnEveryPublishedServer() {
+    List<Map<UUID, Routing.Target>> published = new ArrayList<>();
     routing.onPublish(published::add);
 
-    routing.publish(
-        Map.of(
-            "flowers",
-            route(
-                1,
-                Map.of(
-                    1, List.of(new Routing.Target(FIRST, "http://first", "first:8001")),
-                    2, List.of(new Routing.Target(SECOND, "http://second", "second:8001"))))));
+    Routing.Target first = new Routing.Target(FIRST, "http://first", "first:8001");
+    Routing.Target second = new Routing.Target(SECOND, "http://second", "second:8001");
+    routing.publish(Map.of("flowers", route(1, Map.of(1, List.of(first), 2, List.of(second)))));
     routing.publish(Map.of("flowers", route(null, Map.of())));
 
-    assertThat(published)
-        .containsExactly(Map.of(FIRST, "first:8001", SECOND, "second:8001"), Map.of());
+    assertThat(published).containsExactly(Map.of(FIRST, first, SECOND, second), Map.of());
   }
 
   @Test

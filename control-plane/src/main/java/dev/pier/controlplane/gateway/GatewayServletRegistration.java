@@ -1,0 +1,20 @@
+package dev.pier.controlplane.gateway;
+
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Registers the gateway's servlet on {@code /v2/*}, beside Spring MVC's dispatcher on {@code /}.
+ */
+@Configuration(proxyBeanMethods = false)
+class GatewayServletRegistration {
+  @Bean
+  ServletRegistrationBean<GatewayServlet> gatewayServlet(Gateway gateway) {
+    ServletRegistrationBean<GatewayServlet> registration =
+        new ServletRegistrationBean<>(new GatewayServlet(gateway), "/v2/*");
+    registration.setName("pierGateway");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
+}
