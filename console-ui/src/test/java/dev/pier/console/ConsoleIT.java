@@ -162,7 +162,8 @@ class ConsoleIT {
 
     page.navigate(pier.baseUrl() + "/endpoints/petals");
     assertThat(page.locator("#endpoint-summary"))
-        .containsText("Ready", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
+        .containsText(
+            "Ready", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
     page.locator("#canary-version input").fill("v2");
     page.locator("#canary-version input").press("Enter");
     page.locator("#canary-share input").fill("50");
@@ -170,7 +171,8 @@ class ConsoleIT {
     Locator state = page.locator("#rollout-state");
     assertThat(state).containsText("v2 at 50 %");
     assertThat(state)
-        .containsText("SERVING", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
+        .containsText(
+            "SERVING", new LocatorAssertions.ContainsTextOptions().setTimeout(PLACED_MILLIS));
 
     // Traffic through the gateway shows up per variant on the charts.
     for (int i = 0; i < 200; i++) {

@@ -1,14 +1,19 @@
 package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.traffic.Prediction;
+import dev.pier.controlplane.traffic.PredictionReader;
+import dev.pier.controlplane.traffic.TrafficStatistics;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -36,26 +41,126 @@ class Gateway implements DisposableBean {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
+  private static final String INFER = "/infer";
+
+  /** Answers larger than this are not parsed for predictions: statistics must stay cheap. */
+  private static final int LARGEST_ANSWER_READ = 256 * 1024;
+
   private final Routing routing;
+  private final TrafficStatistics statistics;
   private final RuntimeHttp http =
       new RuntimeHttp(CONNECT_TIMEOUT, RuntimeChannels.MAX_MESSAGE_BYTES);
+  private final ShadowTraffic shadows;
 
-  Gateway(Routing routing) {
+  Gateway(Routing routing, TrafficStatistics statistics) {
     this.routing = routing;
+    this.statistics = statistics;
+    this.shadows = new ShadowTraffic(routing, statistics, http);
     routing.onPublish(
         servers -> http.retain(servers.values().stream().map(Routing.Target::restUrl).toList()));
   }
 
+  /** An inference answer and the target that gave it. */
+  record Forwarded(RuntimeHttp.Answer answer, Routing.Variant variant) {}
+
   /**
-   * Sends the request to a READY replica of the endpoint's version ({@code pinnedVersion}, or the
-   * active one); if the connection to it fails, once more to another replica.
-   *
-   * @param suffix what follows {@code /versions/{n}} on the runtime: {@code /infer} or empty
-   * @param body the request body (its first {@code bodyLength} bytes), or null for GET
+   * Sends an inference request through the endpoint's traffic policy: to the pinned version, or to
+   * stable or canary as the split (and the sticky header read through {@code headers}) decides.
+   * When the primary fails (no answer, a timeout, or a 5xx) and a fallback is ready, the fallback
+   * answers instead. A successful answer may be copied to the shadow, off this thread. Each
+   * target's outcome, latency and predictions go to {@link TrafficStatistics}.
    */
-  RuntimeHttp.Answer forward(
+  Forwarded infer(
       String endpoint,
       Integer pinnedVersion,
+      byte[] body,
+      int bodyLength,
+      String contentType,
+      String headerLength,
+      Function<String, String> headers) {
+    long start = System.nanoTime();
+    Sent primary =
+        send(
+            endpoint,
+            pinnedVersion,
+            failed -> routing.acquire(endpoint, pinnedVersion, headers, failed),
+            INFER,
+            body,
+            bodyLength,
+            contentType,
+            headerLength);
+    List<Prediction> predictions = predictions(primary);
+    record(endpoint, primary, start, predictions);
+    if (primary.failed() && pinnedVersion == null) {
+      long fallbackStart = System.nanoTime();
+      Sent fallback =
+          send(
+              endpoint,
+              null,
+              failed -> routing.acquireFallback(endpoint, failed),
+              INFER,
+              body,
+              bodyLength,
+              contentType,
+              headerLength);
+      if (fallback.variant() != null) {
+        record(endpoint, fallback, fallbackStart, predictions(fallback));
+        if (fallback.answer() != null) {
+          return new Forwarded(fallback.answer(), Routing.Variant.FALLBACK);
+        }
+      }
+    }
+    if (primary.failure() != null) {
+      throw primary.failure();
+    }
+    if (!primary.failed() && pinnedVersion == null) {
+      shadows.copy(endpoint, body, bodyLength, contentType, headerLength, predictions);
+    }
+    return new Forwarded(primary.answer(), primary.variant());
+  }
+
+  /**
+   * Sends a metadata request (GET) to a READY replica of the endpoint's version ({@code
+   * pinnedVersion}, or the active one); if the connection to it fails, once more to another.
+   *
+   * @param suffix what follows {@code /versions/{n}} on the runtime: empty for metadata
+   */
+  RuntimeHttp.Answer forward(String endpoint, Integer pinnedVersion, String suffix) {
+    Sent sent =
+        send(
+            endpoint,
+            pinnedVersion,
+            failed -> routing.acquire(endpoint, pinnedVersion, failed),
+            suffix,
+            null,
+            0,
+            null,
+            null);
+    if (sent.failure() != null) {
+      throw sent.failure();
+    }
+    return sent.answer();
+  }
+
+  /** The outcome of sending one request to one target: an answer, or a failure after a lease. */
+  private record Sent(
+      RuntimeHttp.Answer answer, Routing.Variant variant, GatewayException failure) {
+    /** No answer, or the runtime failed (5xx): what a fallback is for and an error rate counts. */
+    boolean failed() {
+      return failure != null || answer.status() >= 500;
+    }
+  }
+
+  /**
+   * Sends the request to the replica {@code choose} picks; if the connection to it fails, once more
+   * to another. Throws for an unknown endpoint or version and for "no ready replica" before any was
+   * tried; answers a {@link Sent} with the failure once a target was chosen, so the failure can be
+   * counted against it (with a null variant when no target is configured at all).
+   */
+  private Sent send(
+      String endpoint,
+      Integer pinnedVersion,
+      Function<Set<UUID>, Routing.Choice> choose,
       String suffix,
       byte[] body,
       int bodyLength,
@@ -63,26 +168,22 @@ class Gateway implements DisposableBean {
       String headerLength) {
     Set<UUID> failed = new HashSet<>();
     IOException lastFailure = null;
+    Routing.Variant variant = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       Routing.Lease lease =
-          switch (routing.acquire(endpoint, pinnedVersion, failed)) {
+          switch (choose.apply(failed)) {
             case Routing.Choice.Chosen chosen -> chosen.lease();
             case Routing.Choice.UnknownEndpoint ignored ->
                 throw new GatewayException(404, "unknown endpoint '" + endpoint + "'", 0);
             case Routing.Choice.UnknownVersion ignored ->
                 throw new GatewayException(
                     404, "endpoint '" + endpoint + "' does not serve version " + pinnedVersion, 0);
-            case Routing.Choice.NotReady ignored ->
-                throw new GatewayException(
-                    503,
-                    lastFailure == null
-                        ? "endpoint '" + endpoint + "' has no ready replica yet"
-                        : "no replica of endpoint '"
-                            + endpoint
-                            + "' could be reached: "
-                            + lastFailure.getMessage(),
-                    RETRY_AFTER_SECONDS);
+            case Routing.Choice.NotReady ignored -> null;
           };
+      if (lease == null) {
+        return new Sent(null, variant, notReady(endpoint, lastFailure));
+      }
+      variant = lease.variant();
       try {
         RuntimeHttp.Answer answer =
             http.exchange(
@@ -94,26 +195,64 @@ class Gateway implements DisposableBean {
                 body == null ? null : contentType == null ? "application/json" : contentType,
                 headerLength,
                 System.nanoTime() + lease.timeout().toNanos());
-        return renamed(answer, endpoint, suffix.isEmpty() ? "name" : "model_name");
+        return new Sent(
+            renamed(answer, endpoint, suffix.isEmpty() ? "name" : "model_name"), variant, null);
       } catch (RuntimeHttp.Unreached e) {
         failed.add(lease.serverId());
         lastFailure = e;
       } catch (SocketTimeoutException e) {
-        throw new GatewayException(
-            504, "endpoint '" + endpoint + "' did not answer within " + lease.timeout(), 0);
+        return new Sent(
+            null,
+            variant,
+            new GatewayException(
+                504, "endpoint '" + endpoint + "' did not answer within " + lease.timeout(), 0));
       } catch (IOException e) {
-        throw new GatewayException(
-            502,
-            "the runtime's answer for endpoint '" + endpoint + "' failed: " + e.getMessage(),
-            0);
+        return new Sent(
+            null,
+            variant,
+            new GatewayException(
+                502,
+                "the runtime's answer for endpoint '" + endpoint + "' failed: " + e.getMessage(),
+                0));
       } finally {
         routing.release(lease);
       }
     }
-    throw new GatewayException(
+    return new Sent(null, variant, notReady(endpoint, lastFailure));
+  }
+
+  private static GatewayException notReady(String endpoint, IOException lastFailure) {
+    return new GatewayException(
         503,
-        "no replica of endpoint '" + endpoint + "' could be reached: " + lastFailure.getMessage(),
+        lastFailure == null
+            ? "endpoint '" + endpoint + "' has no ready replica yet"
+            : "no replica of endpoint '"
+                + endpoint
+                + "' could be reached: "
+                + lastFailure.getMessage(),
         RETRY_AFTER_SECONDS);
+  }
+
+  private void record(String endpoint, Sent sent, long start, List<Prediction> predictions) {
+    if (sent.variant() != null) {
+      statistics
+          .statsFor(endpoint, sent.variant().label())
+          .record(System.nanoTime() - start, sent.failed(), predictions);
+    }
+  }
+
+  /** The predictions in a successful JSON answer; none for binary or large answers. */
+  static List<Prediction> predictions(Sent sent) {
+    return sent.failure() == null ? predictions(sent.answer()) : List.of();
+  }
+
+  static List<Prediction> predictions(RuntimeHttp.Answer answer) {
+    if (answer.status() != 200
+        || answer.headerLength() != null
+        || answer.body().length > LARGEST_ANSWER_READ) {
+      return List.of();
+    }
+    return PredictionReader.read(answer.body());
   }
 
   /** Whether the endpoint's (pinned or active) version is READY somewhere. */
@@ -132,7 +271,7 @@ class Gateway implements DisposableBean {
     };
   }
 
-  private static String path(Routing.Lease lease, String suffix) {
+  static String path(Routing.Lease lease, String suffix) {
     return "/v2/models/"
         + URLEncoder.encode(lease.model(), StandardCharsets.UTF_8)
         + "/versions/"
@@ -140,8 +279,7 @@ class Gateway implements DisposableBean {
         + suffix;
   }
 
-  private static RuntimeHttp.Answer renamed(
-      RuntimeHttp.Answer answer, String endpoint, String nameField) {
+  static RuntimeHttp.Answer renamed(RuntimeHttp.Answer answer, String endpoint, String nameField) {
     if (answer.status() != 200) {
       return answer;
     }
@@ -167,6 +305,7 @@ class Gateway implements DisposableBean {
 
   @Override
   public void destroy() {
+    shadows.close();
     http.close();
   }
 }

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * #MAX_BODY_BYTES}; 413 beyond) and the answer's bytes are written straight out.
  */
 final class GatewayServlet extends HttpServlet {
+  /**
+   * Which target answered an inference: {@code stable}, {@code canary}, {@code pinned} or {@code
+   * fallback} (the primary failed and the fallback answered instead).
+   */
+  static final String TARGET_HEADER = "Pier-Target";
+
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(GatewayServlet.class);
 
@@ -70,17 +76,19 @@ final class GatewayServlet extends HttpServlet {
       RuntimeHttp.Answer answer;
       if (infer) {
         Body body = readBody(request, response);
-        answer =
-            gateway.forward(
+        Gateway.Forwarded forwarded =
+            gateway.infer(
                 route.endpoint(),
                 version,
-                "/infer",
                 body.bytes(),
                 body.length(),
                 request.getContentType(),
-                request.getHeader(Gateway.HEADER_LENGTH));
+                request.getHeader(Gateway.HEADER_LENGTH),
+                request::getHeader);
+        answer = forwarded.answer();
+        response.setHeader(TARGET_HEADER, forwarded.variant().label());
       } else {
-        answer = gateway.forward(route.endpoint(), version, "", null, 0, null, null);
+        answer = gateway.forward(route.endpoint(), version, "");
       }
       write(answer, response, head);
     } catch (GatewayException e) {

@@ -42,7 +42,9 @@ public class InProcessGateway {
     try {
       byte[] body = request.getBytes(StandardCharsets.UTF_8);
       RuntimeHttp.Answer response =
-          gateway.forward(endpoint, version, "/infer", body, body.length, "application/json", null);
+          gateway
+              .infer(endpoint, version, body, body.length, "application/json", null, header -> null)
+              .answer();
       return new Answer(
           response.status(),
           new String(response.body(), StandardCharsets.UTF_8),
