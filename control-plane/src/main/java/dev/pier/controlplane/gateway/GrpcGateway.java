@@ -2,8 +2,10 @@ package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.traffic.TrafficStatistics;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -31,14 +33,21 @@ public class GrpcGateway implements SmartLifecycle {
   private final Server server;
   private volatile boolean running;
 
-  GrpcGateway(PierProperties properties, Routing routing, RuntimeChannels channels) {
+  GrpcGateway(
+      PierProperties properties,
+      Routing routing,
+      RuntimeChannels channels,
+      TrafficStatistics statistics) {
     this.configuredPort = properties.gateway().grpcPort();
     this.server =
         NettyServerBuilder.forPort(configuredPort)
             // Handlers never block: they pick a replica and start an asynchronous call.
             .directExecutor()
             .maxInboundMessageSize(RuntimeChannels.MAX_MESSAGE_BYTES)
-            .addService(new GrpcGatewayService(routing, channels))
+            .addService(
+                ServerInterceptors.intercept(
+                    new GrpcGatewayService(routing, channels, statistics),
+                    GrpcGatewayService.REQUEST_HEADERS))
             .addService(health.getHealthService())
             .build();
   }

@@ -1,6 +1,8 @@
 package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.traffic.Prediction;
+import dev.pier.controlplane.traffic.TrafficStatistics;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferRequest;
 import dev.pier.runtime.grpc.proto.ModelInferResponse;
@@ -17,13 +19,18 @@ import dev.pier.runtime.grpc.proto.ServerReadyResponse;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +58,29 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
   private static final Logger log = LoggerFactory.getLogger(GrpcGatewayService.class);
   private static final int ATTEMPTS = 2;
 
+  /** The call's request headers, for the sticky split: kept in the call's gRPC context. */
+  private static final Context.Key<Metadata> HEADERS = Context.key("pier-request-headers");
+
+  /** Puts each call's headers into its context, where {@link #forward} finds them. */
+  static final ServerInterceptor REQUEST_HEADERS =
+      new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+          return Contexts.interceptCall(
+              Context.current().withValue(HEADERS, headers), call, headers, next);
+        }
+      };
+
   private final Routing routing;
   private final RuntimeChannels channels;
+  private final TrafficStatistics statistics;
   private final String version;
 
-  GrpcGatewayService(Routing routing, RuntimeChannels channels) {
+  GrpcGatewayService(Routing routing, RuntimeChannels channels, TrafficStatistics statistics) {
     this.routing = routing;
     this.channels = channels;
+    this.statistics = statistics;
     String implementation = GrpcGatewayService.class.getPackage().getImplementationVersion();
     this.version = implementation == null ? "development" : implementation;
   }
@@ -163,7 +186,8 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
             request,
             rename,
             (ServerCallStreamObserver<A>) observer,
-            Context.current().getDeadline())
+            Context.current().getDeadline(),
+            HEADERS.get())
         .attempt();
   }
 
@@ -176,7 +200,9 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
     private final UnaryOperator<A> rename;
     private final ServerCallStreamObserver<A> observer;
     private final Deadline clientDeadline;
+    private final Metadata headers;
     private final Set<UUID> failed = new HashSet<>();
+    private long attemptStart;
     private int attempts;
     private Status lastFailure;
     private Deadline deadline;
@@ -189,7 +215,9 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         Function<Routing.Lease, Q> request,
         UnaryOperator<A> rename,
         ServerCallStreamObserver<A> observer,
-        Deadline clientDeadline) {
+        Deadline clientDeadline,
+        Metadata headers) {
+      this.headers = headers;
       this.endpoint = endpoint;
       this.pinned = pinned;
       this.method = method;
@@ -209,10 +237,11 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
     /** Picks a replica and calls it; called again from {@link #closed} to retry. */
     void attempt() {
       attempts++;
+      attemptStart = System.nanoTime();
       Routing.Lease lease;
       try {
         lease =
-            switch (routing.acquire(endpoint, pinned, failed)) {
+            switch (routing.acquire(endpoint, pinned, this::header, failed)) {
               case Routing.Choice.Chosen chosen -> chosen.lease();
               case Routing.Choice.UnknownEndpoint ignored -> throw unknownEndpoint(endpoint);
               case Routing.Choice.UnknownVersion ignored -> throw unknownVersion(endpoint, pinned);
@@ -283,8 +312,49 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       }
     }
 
+    /** A request header by name, for a sticky split; null when absent or not a gRPC key. */
+    private String header(String name) {
+      if (headers == null) {
+        return null;
+      }
+      try {
+        return headers.get(
+            Metadata.Key.of(name.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+
+    /**
+     * Counts an inference's outcome against its target: server-side failures (not bad input) are
+     * errors. Predictions are only read from REST answers.
+     */
+    private void record(Routing.Lease lease, Status status) {
+      if (method == GRPCInferenceServiceGrpc.getModelInferMethod()) {
+        boolean error =
+            switch (status.getCode()) {
+              case INTERNAL,
+                  UNKNOWN,
+                  UNAVAILABLE,
+                  DEADLINE_EXCEEDED,
+                  DATA_LOSS,
+                  RESOURCE_EXHAUSTED ->
+                  true;
+              default -> false;
+            };
+        statistics
+            .statsFor(endpoint, lease.variant().label())
+            .record(System.nanoTime() - attemptStart, error, Prediction.NONE);
+      }
+    }
+
     private void closed(
         Routing.Lease lease, Status status, Metadata trailers, boolean answered, A message) {
+      boolean unreachedOnce =
+          status.getCode() == Status.Code.UNAVAILABLE && !answered && attempts < ATTEMPTS;
+      if (!unreachedOnce || observer.isCancelled()) {
+        record(lease, status);
+      }
       if (status.isOk()) {
         if (message == null) {
           fail(Status.INTERNAL.withDescription("the runtime answered no message"));

@@ -20,19 +20,23 @@ import dev.pier.runtime.grpc.proto.ModelReadyRequest;
 import dev.pier.runtime.grpc.proto.RepositoryIndexRequest;
 import dev.pier.runtime.grpc.proto.ServerMetadataRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -324,6 +328,54 @@ class GatewayGrpcIT {
         },
         () -> last[0] + "\n" + api.get("/api/v1/placements"));
     return (ModelInferResponse) last[0];
+  }
+
+  @Test
+  @Order(6)
+  void aStickyCanarySplitsGrpcCallsByTheirMetadataAndCountsThem() {
+    Response second =
+        api.upload("/api/v1/models/iris/versions", ExampleModels.bytes(ExampleModels.iris()), null);
+    assertThat(second.status()).as(second.toString()).isEqualTo(201);
+    Response started =
+        api.postJson(
+            "/api/v1/endpoints/flowers/rollout/canary",
+            "{\"version\": 2, \"weightBasisPoints\": 5000, \"stickyHeader\": \"X-User\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(200);
+    Awaiting.until(
+        "the canary serves",
+        Duration.ofSeconds(60),
+        () ->
+            api.get("/api/v1/endpoints/flowers/rollout")
+                .json()
+                .get("canary")
+                .get("state")
+                .asString()
+                .equals("SERVING"),
+        () -> api.get("/api/v1/placements").toString());
+
+    Metadata.Key<String> user = Metadata.Key.of("x-user", Metadata.ASCII_STRING_MARSHALLER);
+    Set<String> seen = new HashSet<>();
+    for (int caller = 0; caller < 30; caller++) {
+      Metadata headers = new Metadata();
+      headers.put(user, "user-" + caller);
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+          gateway.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      Set<String> versions = new HashSet<>();
+      for (int repeat = 0; repeat < 3; repeat++) {
+        versions.add(stub.modelInfer(setosa("flowers", "")).getModelVersion());
+      }
+      assertThat(versions).as("versions serving user-%d", caller).hasSize(1);
+      seen.addAll(versions);
+    }
+    assertThat(seen).containsExactlyInAnyOrder("1", "2");
+    JsonNode targets =
+        api.get("/api/v1/endpoints/flowers/rollout/comparison").json().get("targets");
+    assertThat(
+            targets.get("stable").get("requests").asLong()
+                + targets.get("canary").get("requests").asLong())
+        .isGreaterThanOrEqualTo(90);
+    assertThat(api.postJson("/api/v1/endpoints/flowers/rollout/abort", "{}").status())
+        .isEqualTo(200);
   }
 
   private static ModelInferRequest setosa(String endpoint, String version) {
