@@ -45,8 +45,8 @@ class TrafficCharts extends VerticalLayout {
     charts.addClassName("pier-charts");
 
     verdicts.addColumn(Comparison.MetricComparison::metric).setHeader("Metric");
-    verdicts.addColumn(metric -> number(metric.stable())).setHeader("Stable");
-    verdicts.addColumn(metric -> number(metric.canary())).setHeader("Canary");
+    verdicts.addColumn(metric -> value(metric.metric(), metric.stable())).setHeader("Stable");
+    verdicts.addColumn(metric -> value(metric.metric(), metric.canary())).setHeader("Canary");
     verdicts.addColumn(metric -> number(metric.pValue())).setHeader("p-value");
     verdicts
         .addColumn(metric -> metric.verdict().name().replace('_', ' ').toLowerCase(Locale.ROOT))
@@ -111,6 +111,19 @@ class TrafficCharts extends VerticalLayout {
           series.put(target, shares);
         });
     classes.setData(categories, series);
+  }
+
+  /** A compared value in the unit people read it in: latency in ms, rates and shares in %. */
+  private static String value(String metric, Double value) {
+    if (value == null) {
+      return "";
+    }
+    return switch (metric) {
+      case Comparison.LATENCY -> String.format(Locale.ROOT, "%.2f ms", value / NANOS_PER_MILLI);
+      case Comparison.ERROR_RATE, Comparison.CLASS_DISTRIBUTION ->
+          String.format(Locale.ROOT, "%.1f %%", value * 100);
+      default -> number(value);
+    };
   }
 
   private static String number(Double value) {
