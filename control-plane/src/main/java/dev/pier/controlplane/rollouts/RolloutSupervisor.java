@@ -9,19 +9,22 @@ import dev.pier.controlplane.traffic.TargetSnapshot;
 import dev.pier.controlplane.traffic.TrafficStatistics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Progressive delivery: once a second, for each canary with progressive steps that is serving,
- * judges its last minute of traffic against the SLO. A breach rolls it back at once, recording why;
- * a step whose interval has passed with the SLO held moves to the next weight, and the last step
- * promotes it. Nothing is judged on fewer than {@value #MIN_REQUESTS} requests, so a quiet canary
- * neither breaches nor advances.
+ * Progressive delivery: once a second (when it also lets go of the statistics of deleted
+ * endpoints), for each canary with progressive steps that is serving, judges its last minute of
+ * traffic against the SLO. A breach rolls it back at once, recording why; a step whose interval has
+ * passed with the SLO held moves to the next weight, and the last step promotes it. Nothing is
+ * judged on fewer than {@value #MIN_REQUESTS} requests, so a quiet canary neither breaches nor
+ * advances.
  */
 @Component
 class RolloutSupervisor {
@@ -46,7 +49,9 @@ class RolloutSupervisor {
 
   @Scheduled(fixedDelay = 1000, initialDelay = 1000)
   void supervise() {
-    for (EndpointView endpoint : endpoints.list()) {
+    List<EndpointView> all = endpoints.list();
+    statistics.retain(all.stream().map(EndpointView::name).collect(Collectors.toSet()));
+    for (EndpointView endpoint : all) {
       try {
         supervise(endpoint);
       } catch (PierException e) {

@@ -1,6 +1,7 @@
 package dev.pier.controlplane.traffic;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -72,5 +73,10 @@ public class TrafficStatistics {
   /** Drops everything about an endpoint that was deleted. */
   public void forget(String endpoint) {
     endpoints.remove(endpoint);
+  }
+
+  /** Forgets every endpoint not in {@code existing} (deleted ones), so memory follows the table. */
+  public void retain(Set<String> existing) {
+    endpoints.keySet().retainAll(existing);
   }
 }

@@ -49,4 +49,15 @@ class TrafficStatisticsTest {
     statistics.forget("houses");
     assertThat(statistics.snapshot("houses")).isEmpty();
   }
+
+  @Test
+  void retainKeepsOnlyTheEndpointsThatStillExist() {
+    statistics.statsFor("flowers", "stable").record(1_000_000, false, Prediction.NONE);
+    statistics.statsFor("houses", "canary").record(1_000_000, true, Prediction.NONE);
+
+    statistics.retain(java.util.Set.of("flowers"));
+
+    assertThat(statistics.snapshot("flowers").get("stable").requests()).isEqualTo(1);
+    assertThat(statistics.snapshot("houses")).isEmpty();
+  }
 }
