@@ -195,6 +195,20 @@ class ConsoleIT {
     assertThat(page.locator("#rollout-history")).containsText("PROMOTED");
     assertThat(page.locator("#rollout-history")).containsText("ROLLED_BACK");
     assertThat(page.locator("#rollout-history")).containsText("WEIGHT_CHANGED");
+
+    // Progressive delivery from the console: a refusal is shown inline, then a valid start.
+    page.locator("#canary-version input").fill("v2");
+    page.locator("#canary-version input").press("Enter");
+    page.locator("#progressive input").check();
+    page.locator("#progressive-steps input").fill("50, 10, 100");
+    page.locator("#start-canary").click();
+    assertThat(page.locator("#rollout .pier-error")).containsText("must increase");
+    page.locator("#progressive-steps input").fill("10, 100");
+    page.locator("#start-canary").click();
+    assertThat(state).containsText("step 1 of 2");
+    assertThat(state).containsText("v2 at 10 %");
+    page.locator("#abort").click();
+    assertThat(state).containsText("Canarynone");
   }
 
   /**

@@ -40,6 +40,7 @@ class RolloutPanel extends VerticalLayout {
   private final ComboBox<Integer> canaryVersion = new ComboBox<>("Canary version");
   private final IntegerSlider share = new IntegerSlider("Canary share (%)", 0, 100);
   private final TextField stickyHeader = new TextField("Sticky header");
+  private final ProgressiveFields progressive = new ProgressiveFields();
   private final Button start = new Button("Start canary", VaadinIcon.SPLIT.create());
   private final Button promote = new Button("Promote", VaadinIcon.ARROW_CIRCLE_UP.create());
   private final Button rollback = new Button("Roll back", VaadinIcon.ARROW_BACKWARD.create());
@@ -133,7 +134,15 @@ class RolloutPanel extends VerticalLayout {
         new HorizontalLayout(canaryVersion, stickyHeader, share, start, promote, abort, rollback);
     canaryControls.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.END);
     canaryControls.setWrap(true);
-    add(state, canaryControls, error, new H3("Traffic"), charts, new H3("History"), history);
+    add(
+        state,
+        canaryControls,
+        progressive,
+        error,
+        new H3("Traffic"),
+        charts,
+        new H3("History"),
+        history);
     refresh();
   }
 
@@ -196,6 +205,7 @@ class RolloutPanel extends VerticalLayout {
     boolean running = canary != null;
     canaryVersion.setEnabled(!running);
     stickyHeader.setEnabled(!running);
+    progressive.setRunning(running);
     start.setVisible(!running);
     promote.setVisible(running);
     abort.setVisible(running);
@@ -216,6 +226,13 @@ class RolloutPanel extends VerticalLayout {
       error.show("Choose the version to try as a canary.");
       return;
     }
+    RolloutRequests.Progressive steps;
+    try {
+      steps = progressive.request();
+    } catch (IllegalArgumentException e) {
+      error.show(e.getMessage());
+      return;
+    }
     String sticky = stickyHeader.getValue().strip();
     act(
         () ->
@@ -225,7 +242,7 @@ class RolloutPanel extends VerticalLayout {
                     canaryVersion.getValue(),
                     share.getValue() * 100,
                     sticky.isEmpty() ? null : sticky,
-                    null,
+                    steps,
                     current.revision(),
                     null)));
   }
