@@ -1,9 +1,11 @@
 package dev.pier.controlplane;
 
+import dev.pier.controlplane.security.Role;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -29,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  *     set
  * @param runtimes runtime servers: their registration and the local driver
  * @param gateway the OIP gateway's gRPC server
+ * @param security sign-in: the first administrator, OIDC, throttling and CORS
  */
 @ConfigurationProperties(prefix = "pier", ignoreUnknownFields = false)
 public record PierProperties(
@@ -38,7 +41,8 @@ public record PierProperties(
     @DefaultValue Fetch fetch,
     @DefaultValue EmbeddedDatabase embeddedDatabase,
     @DefaultValue Runtimes runtimes,
-    @DefaultValue Gateway gateway) {
+    @DefaultValue Gateway gateway,
+    @DefaultValue Security security) {
 
   /** The key of {@link #maxUploadSize()}, which errors about too large artifacts name. */
   public static final String MAX_UPLOAD_SIZE_KEY = "pier.max-upload-size";
@@ -60,6 +64,7 @@ public record PierProperties(
     require(embeddedDatabase != null, "pier.embedded-database must be set");
     require(runtimes != null, "pier.runtimes must be set");
     require(gateway != null, "pier.gateway must be set");
+    require(security != null, "pier.security must be set");
     require(
         maxUploadSize.toBytes() > 0 && maxUploadSize.toBytes() <= LARGEST_ONNX_FILE,
         MAX_UPLOAD_SIZE_KEY
@@ -185,6 +190,186 @@ public record PierProperties(
       require(
           grpcPort >= 0 && grpcPort <= 65535,
           "pier.gateway.grpc-port must be between 0 and 65535, but is " + grpcPort);
+    }
+  }
+
+  /**
+   * Who may sign in, and how.
+   *
+   * @param initialAdminPassword the first administrator's password, used only at first start when
+   *     no user exists; unset generates a one-time password (printed at start and kept in {@code
+   *     <home>/initial-admin-password} until changed). Either way it must be changed at first
+   *     sign-in
+   * @param oidc an OpenID Connect provider whose tokens the API and gateway accept and through
+   *     which the console signs in; off unless {@code pier.security.oidc.issuer-uri} is set
+   * @param signIn throttling of failed password sign-ins
+   * @param corsAllowedOrigins browser origins allowed to call the REST API and the gateway from
+   *     scripts on other sites ({@code https://app.example.com}); empty allows none
+   */
+  public record Security(
+      String initialAdminPassword,
+      @DefaultValue Oidc oidc,
+      @DefaultValue SignIn signIn,
+      @DefaultValue List<String> corsAllowedOrigins) {
+
+    public Security {
+      initialAdminPassword =
+          initialAdminPassword == null || initialAdminPassword.isEmpty()
+              ? null
+              : initialAdminPassword;
+      require(
+          initialAdminPassword == null || initialAdminPassword.length() >= 12,
+          "pier.security.initial-admin-password must have at least 12 characters");
+      require(oidc != null, "pier.security.oidc must be set");
+      require(signIn != null, "pier.security.sign-in must be set");
+      corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
+      for (String origin : corsAllowedOrigins) {
+        require(
+            origin.equals("*") || origin.matches("https?://[^/?#\\s]+"),
+            "pier.security.cors-allowed-origins must hold origins like https://app.example.com"
+                + " (scheme, host and optional port; no path), but has "
+                + origin);
+      }
+    }
+
+    /** Never prints the initial password. */
+    @Override
+    public String toString() {
+      return "Security[initialAdminPassword="
+          + (initialAdminPassword == null ? "unset" : "***")
+          + ", oidc="
+          + oidc
+          + ", signIn="
+          + signIn
+          + ", corsAllowedOrigins="
+          + corsAllowedOrigins
+          + "]";
+    }
+  }
+
+  /**
+   * An OpenID Connect provider.
+   *
+   * @param issuerUri the provider's issuer; its {@code /.well-known/openid-configuration} and keys
+   *     are read when first needed, not at start, so the control plane starts while it is down
+   * @param audience the audience ({@code aud}) bearer tokens must be issued for; required with an
+   *     issuer, because a token for another application must not open this one
+   * @param clientId the console's client at the provider (authorization code flow with PKCE);
+   *     unset, the console offers no single sign-on
+   * @param clientSecret the console client's secret; unset for a public client
+   * @param rolesClaim the claim that carries the caller's roles (a list or a space-separated
+   *     string); a dotted path reads nested claims ({@code realm_access.roles})
+   * @param usernameClaim the claim recorded as the caller's name
+   * @param roleMapping the provider's role names mapped to Pier's ({@code pier-admins: ADMIN});
+   *     names not mapped count when they are a Pier role's name
+   * @param defaultRoles roles every caller of the provider has, mapped or not
+   * @param clockSkew how far token times may be off
+   * @param displayName how the console's sign-in button names the provider
+   */
+  public record Oidc(
+      URI issuerUri,
+      String audience,
+      String clientId,
+      String clientSecret,
+      @DefaultValue("roles") String rolesClaim,
+      @DefaultValue("preferred_username") String usernameClaim,
+      @DefaultValue Map<String, String> roleMapping,
+      @DefaultValue List<String> defaultRoles,
+      @DefaultValue("60s") Duration clockSkew,
+      @DefaultValue("single sign-on") String displayName) {
+
+    public Oidc {
+      if (issuerUri != null) {
+        require(
+            issuerUri.isAbsolute()
+                && ("https".equals(issuerUri.getScheme()) || "http".equals(issuerUri.getScheme())),
+            "pier.security.oidc.issuer-uri must be an http or https URL, but is " + issuerUri);
+        require(
+            audience != null && !audience.isBlank(),
+            "pier.security.oidc.audience must be set when pier.security.oidc.issuer-uri is");
+      }
+      require(
+          clientId == null || issuerUri != null,
+          "pier.security.oidc.client-id needs pier.security.oidc.issuer-uri");
+      roleMapping = roleMapping == null ? Map.of() : Map.copyOf(roleMapping);
+      roleMapping.forEach(
+          (external, pier) ->
+              require(
+                  Role.parse(pier).isPresent(),
+                  "pier.security.oidc.role-mapping."
+                      + external
+                      + " must name a Pier role (VIEWER, ANALYST, DATA_SCIENTIST, OPERATOR,"
+                      + " AUDITOR, ADMIN), but is "
+                      + pier));
+      defaultRoles = defaultRoles == null ? List.of() : List.copyOf(defaultRoles);
+      defaultRoles.forEach(
+          role ->
+              require(
+                  Role.parse(role).isPresent(),
+                  "pier.security.oidc.default-roles must name Pier roles, but has " + role));
+      require(
+          clockSkew != null && !clockSkew.isNegative(),
+          "pier.security.oidc.clock-skew must not be negative, but is " + clockSkew);
+      require(
+          rolesClaim != null && !rolesClaim.isBlank(),
+          "pier.security.oidc.roles-claim must be set");
+      require(
+          usernameClaim != null && !usernameClaim.isBlank(),
+          "pier.security.oidc.username-claim must be set");
+    }
+
+    public boolean enabled() {
+      return issuerUri != null;
+    }
+
+    public boolean consoleSignIn() {
+      return clientId != null;
+    }
+
+    /** Never prints the client secret. */
+    @Override
+    public String toString() {
+      return "Oidc[issuerUri="
+          + issuerUri
+          + ", audience="
+          + audience
+          + ", clientId="
+          + clientId
+          + ", clientSecret="
+          + (clientSecret == null ? "unset" : "***")
+          + ", rolesClaim="
+          + rolesClaim
+          + ", usernameClaim="
+          + usernameClaim
+          + ", roleMapping="
+          + roleMapping
+          + ", defaultRoles="
+          + defaultRoles
+          + ", clockSkew="
+          + clockSkew
+          + "]";
+    }
+  }
+
+  /**
+   * Throttling of password sign-ins, per user name and per client address: after {@code
+   * maxFailures} failures in a row, sign-in is refused (429) for {@code lockout}, doubling with
+   * each further failure up to {@code longestLockout}; a success resets it.
+   */
+  public record SignIn(
+      @DefaultValue("5") int maxFailures,
+      @DefaultValue("30s") Duration lockout,
+      @DefaultValue("15m") Duration longestLockout) {
+
+    public SignIn {
+      require(
+          maxFailures >= 1 && maxFailures <= 1000,
+          "pier.security.sign-in.max-failures must be between 1 and 1000, but is " + maxFailures);
+      requirePositive(lockout, "pier.security.sign-in.lockout");
+      requirePositive(longestLockout, "pier.security.sign-in.longest-lockout");
+      require(
+          longestLockout.compareTo(lockout) >= 0,
+          "pier.security.sign-in.longest-lockout must be at least pier.security.sign-in.lockout");
     }
   }
 

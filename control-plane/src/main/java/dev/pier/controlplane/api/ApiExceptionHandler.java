@@ -72,6 +72,8 @@ class ApiExceptionHandler {
     return switch (category) {
       case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
       case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+      case FORBIDDEN -> HttpStatus.FORBIDDEN;
+      case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
       case NOT_FOUND -> HttpStatus.NOT_FOUND;
       case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
       case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;

@@ -1,5 +1,6 @@
 package dev.pier.controlplane.endpoints;
 
+import dev.pier.controlplane.audit.AdminEvents;
 import dev.pier.controlplane.security.CurrentUser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,10 +27,12 @@ public class EndpointHistory {
 
   private final JdbcClient jdbc;
   private final CurrentUser currentUser;
+  private final AdminEvents adminEvents;
 
-  EndpointHistory(JdbcClient jdbc, CurrentUser currentUser) {
+  EndpointHistory(JdbcClient jdbc, CurrentUser currentUser, AdminEvents adminEvents) {
     this.jdbc = jdbc;
     this.currentUser = currentUser;
+    this.adminEvents = adminEvents;
   }
 
   /** Records a step taken by the current user (or by Pier itself, for automatic steps). */
@@ -69,7 +73,20 @@ public class EndpointHistory {
             after.canaryWeightBasisPoints(),
             Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)))
         .update();
+    if (action != RolloutEvent.Action.CREATED && action != RolloutEvent.Action.VERSION_CHANGED) {
+      // Creating and changing an endpoint are recorded by EndpointService with the whole endpoint.
+      adminEvents.record(
+          "rollout." + action.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          "endpoint",
+          endpoint,
+          reason,
+          new Step(stableBefore, before),
+          new Step(stableAfter, after));
+    }
   }
+
+  /** The policy an audit record shows before and after a rollout step. */
+  private record Step(Integer stableVersion, TrafficPolicy traffic) {}
 
   /** The endpoint's steps since it was created, newest first. */
   public List<RolloutEvent> list(String endpoint) {

@@ -1,10 +1,12 @@
 package dev.pier.controlplane.endpoints;
 
+import dev.pier.controlplane.audit.AdminEvents;
 import dev.pier.controlplane.base.Printable;
 import dev.pier.controlplane.error.ErrorCode;
 import dev.pier.controlplane.error.PierException;
 import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.RegistryService;
+import dev.pier.controlplane.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.sql.ResultSet;
@@ -14,13 +16,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
@@ -40,24 +45,28 @@ public class EndpointService {
           + " created_at, updated_at, canary_version, canary_weight_bp, sticky_header,"
           + " shadow_version, shadow_percent, fallback_version, progressive_steps_bp,"
           + " progressive_interval_ms, slo_max_error_rate, slo_max_p99_ms, progressive_step,"
-          + " progressive_step_at";
+          + " progressive_step_at, inference_roles";
 
   private final JdbcClient jdbc;
   private final RegistryService registry;
   private final EndpointHistory history;
   private final ApplicationEventPublisher events;
+  private final AdminEvents adminEvents;
 
   EndpointService(
       JdbcClient jdbc,
       RegistryService registry,
       EndpointHistory history,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      AdminEvents adminEvents) {
     this.jdbc = jdbc;
     this.registry = registry;
     this.history = history;
     this.events = events;
+    this.adminEvents = adminEvents;
   }
 
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public EndpointView create(@NotNull @Valid NewEndpoint endpoint) {
     registry.getVersion(ModelName.of(endpoint.model()), endpoint.version()); // must exist
@@ -66,7 +75,8 @@ public class EndpointService {
     try {
       jdbc.sql(
               "INSERT INTO endpoint (id, name, model_name, version_number, replicas, timeout_ms,"
-                  + " revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)")
+                  + " revision, created_at, updated_at, inference_roles)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)")
           .params(
               UUID.randomUUID(),
               endpoint.name(),
@@ -75,7 +85,8 @@ public class EndpointService {
               endpoint.replicas() == null ? 1 : endpoint.replicas(),
               timeout.toMillis(),
               Timestamp.from(now),
-              Timestamp.from(now))
+              Timestamp.from(now),
+              rolesText(endpoint.inferenceRoles()))
           .update();
     } catch (DuplicateKeyException e) {
       throw new PierException(
@@ -91,14 +102,18 @@ public class EndpointService {
         TrafficPolicy.NONE,
         TrafficPolicy.NONE);
     events.publishEvent(new EndpointChanged(endpoint.name()));
-    return get(endpoint.name());
+    EndpointView created = get(endpoint.name());
+    adminEvents.record("endpoint.created", "endpoint", endpoint.name(), null, created);
+    return created;
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public EndpointView get(@NotNull String name) {
     return find(name).orElseThrow(() -> notFound(name));
   }
 
+  /** Unchecked: for the scheduler, the gateway and other services, which check their callers. */
   @Transactional(readOnly = true)
   public Optional<EndpointView> find(@NotNull String name) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM endpoint WHERE name = ?")
@@ -107,6 +122,7 @@ public class EndpointService {
         .optional();
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public List<EndpointView> list() {
     return jdbc.sql("SELECT " + COLUMNS + " FROM endpoint ORDER BY name")
@@ -118,9 +134,10 @@ public class EndpointService {
    * Changes the version, replicas or timeout. A new version is not served at once: the scheduler
    * places it, and switches {@code activeVersion} to it once it is ready.
    */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public EndpointView change(@NotNull String name, @NotNull @Valid EndpointChanges changes) {
-    EndpointView current = get(name);
+    EndpointView current = find(name).orElseThrow(() -> notFound(name));
     if (changes.revision() != null && changes.revision() != current.revision()) {
       throw new PierException(
           ErrorCode.REVISION_MISMATCH,
@@ -138,12 +155,17 @@ public class EndpointService {
     int updated =
         jdbc.sql(
                 "UPDATE endpoint SET version_number = ?, replicas = ?, timeout_ms = ?,"
-                    + " revision = revision + 1, updated_at = ? WHERE name = ? AND revision = ?")
+                    + " inference_roles = ?, revision = revision + 1, updated_at = ?"
+                    + " WHERE name = ? AND revision = ?")
             .params(
                 version,
                 changes.replicas() == null ? current.replicas() : changes.replicas(),
                 timeout(changes.timeout() == null ? current.timeout() : changes.timeout())
                     .toMillis(),
+                rolesText(
+                    changes.inferenceRoles() == null
+                        ? current.inferenceRoles()
+                        : changes.inferenceRoles()),
                 Timestamp.from(now()),
                 name,
                 current.revision())
@@ -164,14 +186,19 @@ public class EndpointService {
           current.traffic());
     }
     events.publishEvent(new EndpointChanged(name));
-    return get(name);
+    EndpointView changed = find(name).orElseThrow(() -> notFound(name));
+    adminEvents.record("endpoint.changed", "endpoint", name, current, changed);
+    return changed;
   }
 
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public void delete(@NotNull String name) {
+    EndpointView before = find(name).orElseThrow(() -> notFound(name));
     if (jdbc.sql("DELETE FROM endpoint WHERE name = ?").param(name).update() == 0) {
       throw notFound(name);
     }
+    adminEvents.record("endpoint.deleted", "endpoint", name, before, null);
     events.publishEvent(new EndpointChanged(name));
   }
 
@@ -273,7 +300,23 @@ public class EndpointService {
         row.getLong("revision"),
         row.getTimestamp("created_at").toInstant(),
         row.getTimestamp("updated_at").toInstant(),
-        traffic(row));
+        traffic(row),
+        rolesOf(row.getString("inference_roles")));
+  }
+
+  private static String rolesText(Set<Role> roles) {
+    return roles == null || roles.isEmpty()
+        ? null
+        : roles.stream().map(Role::name).sorted().collect(Collectors.joining(","));
+  }
+
+  private static Set<Role> rolesOf(String text) {
+    if (text == null) {
+      return Set.of();
+    }
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    Arrays.stream(text.split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
+    return roles;
   }
 
   private static TrafficPolicy traffic(ResultSet row) throws SQLException {

@@ -1,7 +1,9 @@
 package dev.pier.controlplane.endpoints;
 
+import dev.pier.controlplane.security.Role;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,4 +29,5 @@ public record EndpointView(
     long revision,
     Instant createdAt,
     Instant updatedAt,
-    TrafficPolicy traffic) {}
+    TrafficPolicy traffic,
+    Set<Role> inferenceRoles) {}

@@ -9,6 +9,10 @@ public enum ErrorCategory {
   INVALID_INPUT,
   /** The caller did not prove who it is, or the credentials it sent are wrong. */
   UNAUTHENTICATED,
+  /** The caller is known but may not do this (role, token scope, or a password to change). */
+  FORBIDDEN,
+  /** The caller must wait before trying again (e.g. too many failed sign-ins). */
+  TOO_MANY_REQUESTS,
   /** The addressed thing does not exist. */
   NOT_FOUND,
   /** The operation is not offered on this resource. */

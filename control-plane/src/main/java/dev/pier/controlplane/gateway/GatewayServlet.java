@@ -1,5 +1,7 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.endpoints.EndpointAccess;
+import dev.pier.controlplane.security.CurrentUser;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +44,13 @@ final class GatewayServlet extends HttpServlet {
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
 
   private final transient Gateway gateway;
+  private final transient CurrentUser currentUser;
+  private final transient EndpointAccess access;
 
-  GatewayServlet(Gateway gateway) {
+  GatewayServlet(Gateway gateway, CurrentUser currentUser, EndpointAccess access) {
     this.gateway = gateway;
+    this.currentUser = currentUser;
+    this.access = access;
   }
 
   /** A parsed gateway path: the endpoint, the version segment (or null) and the operation. */
@@ -63,6 +70,16 @@ final class GatewayServlet extends HttpServlet {
       if (infer ? !method.equals("POST") : !(method.equals("GET") || head)) {
         response.setHeader("Allow", infer ? "POST" : "GET, HEAD");
         throw new GatewayException(405, "Request method '" + method + "' is not supported", 0);
+      }
+      // The security filter chain let only authenticated callers this far; which endpoint they
+      // may use is known only here.
+      Optional<String> refusal =
+          currentUser
+              .principal()
+              .map(caller -> access.refusal(caller, route.endpoint(), infer))
+              .orElse(Optional.of("this needs credentials"));
+      if (refusal.isPresent()) {
+        throw new GatewayException(403, refusal.get(), 0);
       }
       Integer version = route.version() == null ? null : version(route);
       if (route.operation().equals("ready")) {

@@ -1,5 +1,7 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.endpoints.EndpointAccess;
+import dev.pier.controlplane.security.CurrentUser;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,9 +12,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class GatewayServletRegistration {
   @Bean
-  ServletRegistrationBean<GatewayServlet> gatewayServlet(Gateway gateway) {
+  ServletRegistrationBean<GatewayServlet> gatewayServlet(
+      Gateway gateway, CurrentUser currentUser, EndpointAccess access) {
     ServletRegistrationBean<GatewayServlet> registration =
-        new ServletRegistrationBean<>(new GatewayServlet(gateway), "/v2/*");
+        new ServletRegistrationBean<>(new GatewayServlet(gateway, currentUser, access), "/v2/*");
     registration.setName("pierGateway");
     registration.setLoadOnStartup(1);
     return registration;

@@ -1,7 +1,9 @@
 package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.PierProperties;
+import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.security.GatewayCredentials;
 import dev.pier.controlplane.traffic.TrafficStatistics;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import io.grpc.Server;
@@ -37,7 +39,9 @@ public class GrpcGateway implements SmartLifecycle {
       PierProperties properties,
       Routing routing,
       RuntimeChannels channels,
-      TrafficStatistics statistics) {
+      TrafficStatistics statistics,
+      GatewayCredentials credentials,
+      EndpointAccess access) {
     this.configuredPort = properties.gateway().grpcPort();
     this.server =
         NettyServerBuilder.forPort(configuredPort)
@@ -47,7 +51,8 @@ public class GrpcGateway implements SmartLifecycle {
             .addService(
                 ServerInterceptors.intercept(
                     new GrpcGatewayService(routing, channels, statistics),
-                    GrpcGatewayService.REQUEST_HEADERS))
+                    GrpcGatewayService.REQUEST_HEADERS,
+                    new GrpcAuthentication(credentials, access)))
             .addService(health.getHealthService())
             .build();
   }

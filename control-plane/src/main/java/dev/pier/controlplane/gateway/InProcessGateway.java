@@ -1,7 +1,10 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.endpoints.EndpointAccess;
+import dev.pier.controlplane.security.CurrentUser;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,10 +17,15 @@ import tools.jackson.databind.json.JsonMapper;
 public class InProcessGateway {
   private final Gateway gateway;
   private final JsonMapper json;
+  private final CurrentUser currentUser;
+  private final EndpointAccess access;
 
-  InProcessGateway(Gateway gateway, JsonMapper json) {
+  InProcessGateway(
+      Gateway gateway, JsonMapper json, CurrentUser currentUser, EndpointAccess access) {
     this.gateway = gateway;
     this.json = json;
+    this.currentUser = currentUser;
+    this.access = access;
   }
 
   /**
@@ -40,6 +48,14 @@ public class InProcessGateway {
   public Answer infer(String endpoint, Integer version, String request) {
     long start = System.nanoTime();
     try {
+      Optional<String> refusal =
+          currentUser
+              .principal()
+              .map(caller -> access.refusal(caller, endpoint, true))
+              .orElse(Optional.of("sign in first"));
+      if (refusal.isPresent()) {
+        throw new GatewayException(403, refusal.get(), 0);
+      }
       byte[] body = request.getBytes(StandardCharsets.UTF_8);
       RuntimeHttp.Answer response =
           gateway

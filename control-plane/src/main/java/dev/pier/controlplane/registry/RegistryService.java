@@ -5,6 +5,7 @@ import dev.pier.controlplane.artifact.ArtifactStore;
 import dev.pier.controlplane.artifact.Sha256;
 import dev.pier.controlplane.artifact.SizeLimit;
 import dev.pier.controlplane.artifact.StagedArtifact;
+import dev.pier.controlplane.audit.AdminEvents;
 import dev.pier.controlplane.base.Printable;
 import dev.pier.controlplane.base.ResultPage;
 import dev.pier.controlplane.error.ErrorCode;
@@ -29,6 +30,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -65,6 +67,7 @@ public class RegistryService {
   private final OnnxInspector inspector;
   private final RegistryJson json;
   private final CurrentUser currentUser;
+  private final AdminEvents adminEvents;
   private final TransactionTemplate transaction;
   private final SizeLimit uploadLimit;
 
@@ -76,6 +79,7 @@ public class RegistryService {
       OnnxInspector inspector,
       RegistryJson json,
       CurrentUser currentUser,
+      AdminEvents adminEvents,
       TransactionTemplate transaction,
       PierProperties properties) {
     this.models = models;
@@ -85,6 +89,7 @@ public class RegistryService {
     this.inspector = inspector;
     this.json = json;
     this.currentUser = currentUser;
+    this.adminEvents = adminEvents;
     this.transaction = transaction;
     this.uploadLimit =
         new SizeLimit(properties.maxUploadSize(), PierProperties.MAX_UPLOAD_SIZE_KEY);
@@ -92,6 +97,7 @@ public class RegistryService {
 
   // ---- models
 
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public ModelView createModel(@Valid NewModel newModel) {
     ModelName name = ModelName.of(newModel.name());
@@ -111,9 +117,12 @@ public class RegistryService {
       // Lost a race with a concurrent create of the same name; every other rule was checked.
       throw alreadyExists(name);
     }
-    return model.view(null);
+    ModelView created = model.view(null);
+    adminEvents.record("model.created", "model", name.value(), null, created);
+    return created;
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public ModelView getModel(ModelName name) {
     Model model = find(name);
@@ -121,6 +130,7 @@ public class RegistryService {
     return model.view(latest == 0 ? null : latest);
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public ResultPage<ModelView> searchModels(@Valid ModelQuery query) {
     Sort order =
@@ -150,10 +160,13 @@ public class RegistryService {
    * unless the model is still at that revision (the API's {@code If-Match}); without it, a
    * concurrent change still fails with {@code CONCURRENT_MODIFICATION} rather than being lost.
    */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public ModelView updateModel(
       ModelName name, @Valid ModelChanges changes, OptionalLong expectedRevision) {
     Model model = find(name);
+    int highest = versions.highestNumber(model);
+    ModelView before = model.view(highest == 0 ? null : highest);
     if (expectedRevision.isPresent() && expectedRevision.getAsLong() != model.lockVersion()) {
       throw new PierException(
           ErrorCode.REVISION_MISMATCH,
@@ -167,15 +180,18 @@ public class RegistryService {
     }
     if (model.apply(changes, now())) {
       models.saveAndFlush(model); // flush now so that the view shows the new revision
+      ModelView after = model.view(highest == 0 ? null : highest);
+      adminEvents.record("model.changed", "model", name.value(), before, after);
+      return after;
     }
-    int latest = versions.highestNumber(model);
-    return model.view(latest == 0 ? null : latest);
+    return before;
   }
 
   /**
    * Deletes a model that has no versions. Versions are kept for good: deployments, audit records
    * and rollbacks refer to them, so a model with versions cannot be deleted.
    */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public void deleteModel(ModelName name) {
     Model model = models.findByNameForUpdate(name.value()).orElseThrow(() -> notFound(name));
@@ -184,6 +200,7 @@ public class RegistryService {
           ErrorCode.MODEL_HAS_VERSIONS,
           "model '" + name + "' has versions, which are kept for good; it cannot be deleted");
     }
+    adminEvents.record("model.deleted", "model", name.value(), model.view(null), null);
     models.delete(model);
   }
 
@@ -193,6 +210,7 @@ public class RegistryService {
    * Registers a new model together with its first version, from uploaded content: all or nothing,
    * so a refused file leaves no empty model behind. Reads {@code content} to its end.
    */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   public VersionView createModelWithVersion(
       @Valid NewModel newModel, InputStream content, @Valid VersionDetails details)
       throws IOException {
@@ -211,6 +229,7 @@ public class RegistryService {
   }
 
   /** Registers a new version from uploaded content; reads {@code content} to its end. */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   public VersionView createVersion(
       ModelName name, InputStream content, @Valid VersionDetails details) throws IOException {
     requireExists(name);
@@ -220,6 +239,7 @@ public class RegistryService {
   }
 
   /** Registers a new version whose artifact is fetched from {@code source.uri()}. */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   public VersionView createVersion(ModelName name, @Valid VersionFromUri source)
       throws IOException {
     requireExists(name);
@@ -228,12 +248,14 @@ public class RegistryService {
     }
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public VersionView getVersion(ModelName name, int number) {
     return json.view(name.value(), findVersion(find(name), number));
   }
 
   /** The versions of a model, newest first. */
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public ResultPage<VersionView> listVersions(ModelName name, int page, int size) {
     requirePage(page, size);
@@ -244,6 +266,7 @@ public class RegistryService {
     return toResultPage(result, version -> json.view(name.value(), version));
   }
 
+  @PreAuthorize("hasAnyRole('VIEWER', 'RUNTIME')")
   @Transactional(readOnly = true)
   public ArtifactDescriptor artifact(ModelName name, int number) {
     ModelVersion version = findVersion(find(name), number);
@@ -252,6 +275,7 @@ public class RegistryService {
   }
 
   /** Opens an artifact for download; the caller closes the stream. */
+  @PreAuthorize("hasAnyRole('VIEWER', 'RUNTIME')")
   public InputStream openArtifact(ArtifactDescriptor artifact) throws IOException {
     try {
       return store.open(artifact.sha256());
@@ -303,7 +327,10 @@ public class RegistryService {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store artifact " + staged.sha256(), e);
     }
-    return json.view(name.value(), version);
+    VersionView created = json.view(name.value(), version);
+    adminEvents.record(
+        "version.created", "model-version", name + "/" + created.number(), null, created);
+    return created;
   }
 
   private void requireExists(ModelName name) {

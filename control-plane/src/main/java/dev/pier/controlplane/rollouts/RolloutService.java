@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
@@ -66,6 +67,7 @@ public class RolloutService {
    * Each target's traffic over the last minute (rate, errors, latency, predictions), and stable
    * against canary with a significance test per metric at the 5 % level.
    */
+  @PreAuthorize("hasRole('VIEWER')")
   public TrafficComparison comparison(@NotNull String endpoint) {
     endpoints.get(endpoint);
     Map<String, TargetSnapshot> targets = statistics.snapshot(endpoint);
@@ -75,6 +77,7 @@ public class RolloutService {
         targets, stable == null || canary == null ? null : Comparison.of(stable, canary, ALPHA));
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public RolloutView status(@NotNull String endpoint) {
     EndpointView current = endpoints.get(endpoint);
@@ -115,6 +118,7 @@ public class RolloutService {
         current.revision());
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public List<RolloutEvent> history(@NotNull String endpoint) {
     endpoints.get(endpoint);
@@ -122,6 +126,7 @@ public class RolloutService {
   }
 
   /** Starts a canary; it takes traffic only once all its placements are ready. */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public RolloutView startCanary(
       @NotNull String endpoint, @NotNull @Valid RolloutRequests.StartCanary request) {
@@ -152,6 +157,7 @@ public class RolloutService {
   }
 
   /** Sets the canary's weight by hand; progressive delivery, if it ran, stops. */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public RolloutView setWeight(
       @NotNull String endpoint, @NotNull @Valid RolloutRequests.SetWeight request) {
@@ -167,6 +173,7 @@ public class RolloutService {
    * The canary becomes the stable version at 100 %. Only a canary that takes traffic now (ready on
    * every server it must be) can be promoted, so it is served at once.
    */
+  @PreAuthorize("hasRole('OPERATOR')")
   @Transactional
   public RolloutView promote(@NotNull String endpoint, @NotNull @Valid RolloutRequests.Step step) {
     return promote(current(endpoint, step.revision()), RolloutEvent.Action.PROMOTED, step.reason());
@@ -177,6 +184,7 @@ public class RolloutService {
    * stable version stable again (from the history, also after a promote): it takes traffic once it
    * is ready again, the current one serving until then.
    */
+  @PreAuthorize("hasRole('OPERATOR')")
   @Transactional
   public RolloutView rollback(@NotNull String endpoint, @NotNull @Valid RolloutRequests.Step step) {
     EndpointView current = current(endpoint, step.revision());
@@ -213,6 +221,7 @@ public class RolloutService {
   }
 
   /** Drops the canary; the stable version takes all traffic again. */
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public RolloutView abort(@NotNull String endpoint, @NotNull @Valid RolloutRequests.Step step) {
     EndpointView current = current(endpoint, step.revision());
@@ -220,6 +229,7 @@ public class RolloutService {
     return apply(current, RolloutEvent.Action.ABORTED, step.reason(), before.withoutCanary());
   }
 
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public RolloutView setShadow(
       @NotNull String endpoint, @NotNull @Valid RolloutRequests.SetShadow request) {
@@ -236,6 +246,7 @@ public class RolloutService {
         current.traffic().withShadow(request.version(), percent));
   }
 
+  @PreAuthorize("hasRole('DATA_SCIENTIST')")
   @Transactional
   public RolloutView setFallback(
       @NotNull String endpoint, @NotNull @Valid RolloutRequests.SetFallback request) {
@@ -253,6 +264,7 @@ public class RolloutService {
   // ---- for progressive delivery
 
   /** The next progressive step, or the promotion after the last one. */
+  @PreAuthorize("hasRole('ADMIN')")
   @Transactional
   public RolloutView advance(@NotNull String endpoint, long revision, String reason) {
     EndpointView current = current(endpoint, revision);
@@ -274,6 +286,7 @@ public class RolloutService {
   }
 
   /** Drops a canary that broke its SLO, recording why. */
+  @PreAuthorize("hasRole('ADMIN')")
   @Transactional
   public RolloutView rollBackAutomatically(@NotNull String endpoint, long revision, String reason) {
     EndpointView current = current(endpoint, revision);

@@ -5,6 +5,7 @@ import dev.pier.controlplane.endpoints.EndpointView;
 import dev.pier.controlplane.endpoints.TrafficPolicy;
 import dev.pier.controlplane.error.PierException;
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.security.SystemCaller;
 import dev.pier.controlplane.traffic.TargetSnapshot;
 import dev.pier.controlplane.traffic.TrafficStatistics;
 import java.time.Duration;
@@ -49,6 +50,10 @@ class RolloutSupervisor {
 
   @Scheduled(fixedDelay = 1000, initialDelay = 1000)
   void supervise() {
+    SystemCaller.run(this::superviseAll);
+  }
+
+  private void superviseAll() {
     List<EndpointView> all = endpoints.list();
     statistics.retain(all.stream().map(EndpointView::name).collect(Collectors.toSet()));
     for (EndpointView endpoint : all) {

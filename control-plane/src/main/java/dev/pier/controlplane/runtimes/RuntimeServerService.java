@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
@@ -98,11 +99,13 @@ public class RuntimeServerService {
     }
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public List<RuntimeServerView> list() {
     return servers.findAllByOrderByNameAsc().stream().map(this::view).toList();
   }
 
+  @PreAuthorize("hasRole('VIEWER')")
   @Transactional(readOnly = true)
   public RuntimeServerView get(@NotNull UUID id) {
     return servers.findById(id).map(this::view).orElseThrow(() -> notFound(id));

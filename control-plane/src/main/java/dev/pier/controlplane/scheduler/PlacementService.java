@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /** Where model versions are placed, as the REST API and the console show it. */
@@ -21,11 +22,13 @@ public class PlacementService {
   }
 
   /** Every placement, ordered by model, version and server. */
+  @PreAuthorize("hasRole('VIEWER')")
   public List<PlacementView> all() {
     return placements.views(null);
   }
 
   /** The placements of one model version. */
+  @PreAuthorize("hasRole('VIEWER')")
   public List<PlacementView> ofVersion(String model, int version) {
     return placements.views(model).stream()
         .filter(placement -> placement.version() == version)
@@ -39,6 +42,7 @@ public class PlacementService {
    * @throws dev.pier.controlplane.error.PierException {@code ENDPOINT_NOT_FOUND} for an unknown
    *     name
    */
+  @PreAuthorize("hasRole('VIEWER')")
   public List<PlacementView> ofEndpoint(String name) {
     EndpointView endpoint = endpoints.get(name);
     TrafficPolicy traffic = endpoint.traffic();

@@ -12,6 +12,7 @@ import dev.pier.controlplane.registry.VersionView;
 import dev.pier.controlplane.runtimes.RuntimeServerService;
 import dev.pier.controlplane.runtimes.RuntimeServerState;
 import dev.pier.controlplane.runtimes.RuntimeServerView;
+import dev.pier.controlplane.security.SystemCaller;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -145,7 +146,7 @@ public class Scheduler implements DisposableBean {
 
   private void reconcileSafely() {
     try {
-      reconcile();
+      SystemCaller.run(this::reconcile);
     } catch (RuntimeException e) {
       // The next round starts from the database again; one failed round loses nothing.
       log.warn("reconciliation failed; retrying in {} ms", INTERVAL_MILLIS, e);

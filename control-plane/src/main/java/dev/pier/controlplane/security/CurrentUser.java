@@ -1,16 +1,18 @@
 package dev.pier.controlplane.security;
 
+import java.util.Optional;
+
 /**
- * Who is making the current request, as recorded in {@code created_by} columns, owners and (later)
- * the audit trail.
- *
- * <p>The seam for the security capability: today the only implementation is {@link
- * UnauthenticatedUser}; the OAuth2 capability replaces it with one that reads the authenticated
- * principal, and adds the {@code SecurityFilterChain} for {@code /api/**} and {@code @PreAuthorize}
- * on the application services. Callers never read a security context themselves.
+ * Who is making the current request, as recorded in {@code created_by} columns, owners and the
+ * audit trail. Features ask here instead of reading a security context themselves.
  */
 public interface CurrentUser {
+  /** The name recorded for work Pier does by itself (scheduler, progressive rollouts). */
+  String SYSTEM = "pier";
 
-  /** A stable, printable name for the caller. */
+  /** A stable, printable name for the caller; {@link #SYSTEM} outside any request. */
   String name();
+
+  /** The authenticated caller, if there is one on this thread. */
+  Optional<PierPrincipal> principal();
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +121,22 @@ class ArtifactFetcherTest {
                 Duration.ofSeconds(15),
                 new PierProperties.Local(0, Path.of("pier-runtime.jar")),
                 null),
-            new PierProperties.Gateway(0));
+            new PierProperties.Gateway(0),
+            new PierProperties.Security(
+                null,
+                new PierProperties.Oidc(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "roles",
+                    "preferred_username",
+                    Map.of(),
+                    List.of(),
+                    Duration.ofSeconds(60),
+                    "single sign-on"),
+                new PierProperties.SignIn(5, Duration.ofSeconds(30), Duration.ofMinutes(15)),
+                List.of()));
     return new ArtifactFetcher(new LocalArtifactStore(properties.artifactDirectory()), properties);
   }
 }

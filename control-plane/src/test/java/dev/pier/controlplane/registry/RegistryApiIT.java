@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pier.controlplane.testing.Administrator;
 import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.ControlPlaneTestApplication;
@@ -65,6 +66,7 @@ class RegistryApiIT {
 
   @LocalServerPort private int port;
   @Autowired private JdbcClient jdbc;
+  private static ApiClient admin;
   private ApiClient api;
 
   @DynamicPropertySource
@@ -74,6 +76,7 @@ class RegistryApiIT {
     registry.add("pier.gateway.grpc-port", () -> "0");
     registry.add("pier.max-upload-size", () -> UPLOAD_LIMIT + "B");
     registry.add("pier.fetch.file-roots", () -> ExampleModels.directory().toString());
+    registry.add("pier.security.initial-admin-password", () -> Administrator.INITIAL_PASSWORD);
   }
 
   @BeforeAll
@@ -107,7 +110,10 @@ class RegistryApiIT {
 
   @BeforeEach
   void client() {
-    api = new ApiClient(port);
+    if (admin == null || admin.port() != port) {
+      admin = Administrator.signIn(new ApiClient(port));
+    }
+    api = admin;
   }
 
   // ---- registering versions
@@ -150,7 +156,7 @@ class RegistryApiIT {
     assertThat(version.get("lineage").get("codeCommit").asString()).isEqualTo("5459708");
     assertThat(version.get("lineage").get("metrics").get("accuracy").asDouble()).isEqualTo(0.967);
     assertThat(version.get("metadata").get("framework").asString()).isEqualTo("tribuo");
-    assertThat(version.get("createdBy").asString()).isEqualTo("anonymous");
+    assertThat(version.get("createdBy").asString()).isEqualTo("token:tests");
     assertThat(version.get("createdAt").asString()).isNotBlank();
 
     Response read = api.get("/api/v1/models/iris/versions/1");
@@ -441,7 +447,7 @@ class RegistryApiIT {
     assertThat(created.header("ETag")).isEqualTo("\"0\"");
     JsonNode model = created.json();
     assertThat(model.get("description").asString()).isEmpty();
-    assertThat(model.get("owner").asString()).isEqualTo("anonymous");
+    assertThat(model.get("owner").asString()).isEqualTo("token:tests");
     assertThat(strings(model.get("tags"))).containsExactly("a", "b");
     assertThat(model.get("latestVersion").isNull()).isTrue();
 
@@ -453,7 +459,7 @@ class RegistryApiIT {
             "\"0\"");
     assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
     assertThat(changed.json().get("description").asString()).isEqualTo("now described");
-    assertThat(changed.json().get("owner").asString()).isEqualTo("anonymous");
+    assertThat(changed.json().get("owner").asString()).isEqualTo("token:tests");
     assertThat(strings(changed.json().get("tags"))).containsExactly("c");
     assertThat(changed.json().get("revision").asLong()).isEqualTo(1);
     assertThat(changed.header("ETag")).isEqualTo("\"1\"");

@@ -24,14 +24,46 @@ public final class ApiClient {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
   private final int port;
+  private final String authorization;
 
+  /** A client that sends no credentials. */
   public ApiClient(int port) {
+    this(port, null);
+  }
+
+  private ApiClient(int port, String authorization) {
     this.base = "http://localhost:" + port;
     this.port = port;
+    this.authorization = authorization;
   }
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The same client sending {@code Authorization: authorization} with every request that does not
+   * name its own.
+   */
+  public ApiClient authorizedBy(String authorization) {
+    return new ApiClient(port, authorization);
+  }
+
+  /** A client with a bearer token (an API token's secret or a JWT). */
+  public ApiClient withBearer(String token) {
+    return authorizedBy("Bearer " + token);
+  }
+
+  /** The {@code Authorization} value of HTTP Basic for a local user. */
+  public static String basic(String username, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The credentials this client sends, or null. */
+  public String authorization() {
+    return authorization;
   }
 
   public Response get(String path, String... headers) {
@@ -74,6 +106,11 @@ public final class ApiClient {
     return send("POST", path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
   }
 
+  /** A request with no {@code Authorization} header, whatever this client sends by default. */
+  public ApiClient anonymous() {
+    return new ApiClient(port, null);
+  }
+
   /** Any request; {@code headers} are name, value pairs. */
   public Response send(
       String method, String path, String contentType, byte[] body, String... headers) {
@@ -87,8 +124,13 @@ public final class ApiClient {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
+    boolean ownAuthorization = false;
     for (int index = 0; index < headers.length; index += 2) {
       request.header(headers[index], headers[index + 1]);
+      ownAuthorization |= headers[index].equalsIgnoreCase("Authorization");
+    }
+    if (authorization != null && !ownAuthorization) {
+      request.header("Authorization", authorization);
     }
     try {
       HttpResponse<byte[]> response =

@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class RunningControlPlane implements AutoCloseable {
   private final ConfigurableApplicationContext context;
+  private ApiClient admin;
 
   private RunningControlPlane(ConfigurableApplicationContext context) {
     this.context = context;
@@ -29,7 +30,8 @@ public final class RunningControlPlane implements AutoCloseable {
                 "server.port=0",
                 "pier.gateway.grpc-port=0",
                 "spring.main.banner-mode=off",
-                "pier.runtimes.local.count=0")
+                "pier.runtimes.local.count=0",
+                Administrator.INITIAL_PASSWORD_SETTING)
             .properties(properties)
             .run());
   }
@@ -49,7 +51,16 @@ public final class RunningControlPlane implements AutoCloseable {
         "pier.runtimes.registration-token=" + registrationToken);
   }
 
-  public ApiClient api() {
+  /** A client signed in as the administrator (with an ADMIN API token). */
+  public synchronized ApiClient api() {
+    if (admin == null) {
+      admin = Administrator.signIn(anonymousApi());
+    }
+    return admin;
+  }
+
+  /** A client that sends no credentials. */
+  public ApiClient anonymousApi() {
     return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
   }
 

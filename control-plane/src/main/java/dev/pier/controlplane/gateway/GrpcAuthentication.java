@@ -1,0 +1,93 @@
+package dev.pier.controlplane.gateway;
+
+import dev.pier.controlplane.endpoints.EndpointAccess;
+import dev.pier.controlplane.security.GatewayCredentials;
+import dev.pier.controlplane.security.PierPrincipal;
+import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.pier.runtime.grpc.proto.ModelInferRequest;
+import dev.pier.runtime.grpc.proto.ModelMetadataRequest;
+import dev.pier.runtime.grpc.proto.ModelReadyRequest;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Optional;
+
+/**
+ * Who may call the gateway over gRPC: the server-level RPCs ({@code ServerLive}, {@code
+ * ServerReady}, {@code ServerMetadata}) are open like {@code /v2/health}; every other call needs
+ * {@code authorization: Bearer <API token or OIDC access token>} metadata ({@code UNAUTHENTICATED}
+ * otherwise), and the endpoint named in its request must be one the caller may use ({@code
+ * PERMISSION_DENIED} otherwise, with the same reason as over REST).
+ */
+final class GrpcAuthentication implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final GatewayCredentials credentials;
+  private final EndpointAccess access;
+
+  GrpcAuthentication(GatewayCredentials credentials, EndpointAccess access) {
+    this.credentials = credentials;
+    this.access = access;
+  }
+
+  @Override
+  public <Q, A> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    if (isOpen(method)) {
+      return next.startCall(call, headers);
+    }
+    Optional<PierPrincipal> caller = credentials.authenticate(headers.get(AUTHORIZATION));
+    if (caller.isEmpty()) {
+      call.close(
+          Status.UNAUTHENTICATED.withDescription(
+              headers.get(AUTHORIZATION) == null
+                  ? "this needs credentials: 'authorization: Bearer <API token or OIDC access"
+                      + " token>' metadata"
+                  : "the credentials are not valid (wrong, expired or revoked)"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+      private boolean refused;
+
+      @Override
+      public void onMessage(Q message) {
+        Optional<String> refusal = refusal(caller.get(), message);
+        if (refusal.isPresent()) {
+          refused = true;
+          call.close(Status.PERMISSION_DENIED.withDescription(refusal.get()), new Metadata());
+          return;
+        }
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!refused) {
+          super.onHalfClose();
+        }
+      }
+    };
+  }
+
+  private Optional<String> refusal(PierPrincipal caller, Object message) {
+    return switch (message) {
+      case ModelInferRequest infer -> access.refusal(caller, infer.getModelName(), true);
+      case ModelMetadataRequest metadata -> access.refusal(caller, metadata.getName(), false);
+      case ModelReadyRequest ready -> access.refusal(caller, ready.getName(), false);
+      default -> Optional.empty();
+    };
+  }
+
+  private static boolean isOpen(String method) {
+    return method.equals(GRPCInferenceServiceGrpc.getServerLiveMethod().getFullMethodName())
+        || method.equals(GRPCInferenceServiceGrpc.getServerReadyMethod().getFullMethodName())
+        || method.equals(GRPCInferenceServiceGrpc.getServerMetadataMethod().getFullMethodName());
+  }
+}

@@ -1,0 +1,92 @@
+package dev.pier.controlplane.security;
+
+import dev.pier.controlplane.PierProperties;
+import dev.pier.controlplane.runtimes.RegistrationToken;
+import dev.pier.controlplane.tokens.ApiTokenService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Authenticates {@code Authorization: Bearer} credentials: Pier API tokens ({@code pier_...}), the
+ * runtime registration token (only ever granted the artifact downloads runtimes make), and, when an
+ * OIDC issuer is configured, JWT access tokens from it — signature by the issuer's keys, issuer,
+ * expiry and audience checked, roles from the configured claim.
+ */
+@Component
+class BearerTokens {
+  /** The runtime's principal: no role, only the artifact downloads {@link ApiAccess} allows it. */
+  static final PierPrincipal RUNTIME =
+      new PierPrincipal("runtime", Set.of(), PierPrincipal.Kind.RUNTIME, null, false);
+
+  private final ApiTokenService tokens;
+  private final RegistrationToken registrationToken;
+  private final JwtAuthenticationProvider jwt;
+
+  BearerTokens(
+      ApiTokenService tokens,
+      RegistrationToken registrationToken,
+      OidcRoles oidcRoles,
+      PierProperties properties) {
+    this.tokens = tokens;
+    this.registrationToken = registrationToken;
+    PierProperties.Oidc oidc = properties.security().oidc();
+    if (oidc.enabled()) {
+      // Reads the provider's metadata and keys on first use, so Pier starts while it is down.
+      NimbusJwtDecoder decoder =
+          NimbusJwtDecoder.withIssuerLocation(oidc.issuerUri().toString()).build();
+      decoder.setJwtValidator(
+          new DelegatingOAuth2TokenValidator<>(
+              new JwtTimestampValidator(oidc.clockSkew()),
+              new JwtIssuerValidator(oidc.issuerUri().toString()),
+              audience(oidc.audience())));
+      this.jwt = new JwtAuthenticationProvider(decoder);
+      this.jwt.setJwtAuthenticationConverter(
+          token -> new PierAuthentication(oidcRoles.principalOf(token.getClaims())));
+    } else {
+      this.jwt = null;
+    }
+  }
+
+  Authentication authenticate(Authentication authentication) {
+    String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+    if (token.startsWith(ApiTokenService.PREFIX)) {
+      return tokens
+          .authenticate(token)
+          .map(PierAuthentication::new)
+          .orElseThrow(() -> new InvalidBearerTokenException("unknown, expired or revoked token"));
+    }
+    if (MessageDigest.isEqual(
+        token.getBytes(StandardCharsets.UTF_8),
+        registrationToken.value().getBytes(StandardCharsets.UTF_8))) {
+      return new PierAuthentication(RUNTIME);
+    }
+    if (jwt == null) {
+      throw new InvalidBearerTokenException(
+          "not a Pier API token, and no OIDC issuer is configured (pier.security.oidc.issuer-uri)");
+    }
+    return jwt.authenticate(authentication);
+  }
+
+  private static OAuth2TokenValidator<Jwt> audience(String audience) {
+    return token ->
+        token.getAudience() != null && token.getAudience().contains(audience)
+            ? OAuth2TokenValidatorResult.success()
+            : OAuth2TokenValidatorResult.failure(
+                new OAuth2Error(
+                    "invalid_token", "the token is not for audience " + audience, null));
+  }
+}

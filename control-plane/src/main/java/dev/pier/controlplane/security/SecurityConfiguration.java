@@ -1,0 +1,168 @@
+package dev.pier.controlplane.security;
+
+import dev.pier.controlplane.PierProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+/**
+ * Who may call what, for the REST API ({@code /api/**}) and the OIP gateway ({@code /v2}): one
+ * stateless filter chain that accepts API tokens, OIDC bearer JWTs and local users' passwords (HTTP
+ * Basic), and checks {@link ApiAccess}'s rules before any body is read. Method security on the
+ * application services checks the same roles again for every caller, the console included. The
+ * console's own chain (sign-in pages, sessions) is the executable's, built on the {@link
+ * #passwordSignIn} manager defined here.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableMethodSecurity
+public class SecurityConfiguration {
+  private static final String RUNTIMES = "/api/v1/runtimes/";
+  private static final String ARTIFACT = "/api/v1/models/{name}/versions/{number}/artifact";
+
+  /** Password sign-in of local users, for HTTP Basic here and the console's sign-in form. */
+  @Bean
+  public AuthenticationManager passwordSignIn(LocalSignIn localSignIn) {
+    return new ProviderManager(localSignIn);
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain apiAndGateway(
+      HttpSecurity http,
+      AuthenticationManager passwordSignIn,
+      BearerTokens bearerTokens,
+      SecurityProblems problems,
+      PierProperties properties)
+      throws Exception {
+    DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+    http.securityMatcher("/api/**", "/v2", "/v2/**")
+        .sessionManagement(
+            sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // No cookies are read here: every request carries its credentials in a header, which a
+        // forged cross-site request cannot set.
+        .csrf(csrf -> csrf.disable())
+        .cors(cors -> cors.configurationSource(cors(properties.security().corsAllowedOrigins())))
+        .authenticationManager(passwordSignIn)
+        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .oauth2ResourceServer(
+            resource ->
+                resource
+                    // Runtimes' registration calls carry the registration token, which their own
+                    // interceptor checks; the bearer filter must not take it for a user's.
+                    .bearerTokenResolver(
+                        request ->
+                            request.getRequestURI().startsWith(RUNTIMES)
+                                ? null
+                                : bearer.resolve(request))
+                    .authenticationManagerResolver(request -> bearerTokens::authenticate)
+                    .authenticationEntryPoint(problems)
+                    .accessDeniedHandler(problems))
+        .exceptionHandling(
+            exceptions ->
+                exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .headers(headers -> headers.cacheControl(cache -> {}))
+        .authorizeHttpRequests(
+            requests -> {
+              requests.requestMatchers("/v2", "/v2/health/**").permitAll();
+              // Which endpoint a caller may use is the gateway's check: it knows the endpoint.
+              requests.requestMatchers("/v2/**").access(this::anyRole);
+              requests.requestMatchers(RUNTIMES + "**").permitAll();
+              requests
+                  .requestMatchers(
+                      "/api/v1/openapi.json",
+                      "/api/v1/openapi.json/**",
+                      "/api/v1/docs",
+                      "/api/v1/docs/**")
+                  .permitAll();
+              for (ApiAccess.Compiled rule : ApiAccess.COMPILED) {
+                requests.requestMatchers(rule.matcher()).access(allows(rule));
+              }
+              // Not an operation (Spring MVC answers 404 or 405). An operation added without a
+              // rule fails the authorisation matrix test; its service still checks roles.
+              requests.anyRequest().authenticated();
+            });
+    return http.build();
+  }
+
+  /** A rule's check: the role, the endpoint scope of a scoped token, the one-time password. */
+  private static AuthorizationManager<RequestAuthorizationContext> allows(ApiAccess.Compiled rule) {
+    return (Supplier<? extends Authentication> authentication,
+        RequestAuthorizationContext context) -> {
+      Optional<PierPrincipal> caller = Principals.of(authentication.get());
+      if (caller.isEmpty()) {
+        return new AuthorizationDecision(false);
+      }
+      PierPrincipal principal = caller.get();
+      if (principal.kind() == PierPrincipal.Kind.RUNTIME) {
+        return new AuthorizationDecision(rule.rule().pattern().equals(ARTIFACT));
+      }
+      if (rule.rule().role() == null) {
+        return new AuthorizationDecision(true);
+      }
+      HttpServletRequest request = context.getRequest();
+      if (principal.endpoints() != null) {
+        Optional<String> endpoint = rule.endpointOf(request);
+        if (endpoint.isEmpty() || !principal.mayUse(endpoint.get())) {
+          return new AuthorizationDecision(false);
+        }
+      }
+      return new AuthorizationDecision(principal.has(rule.rule().role()));
+    };
+  }
+
+  private AuthorizationResult anyRole(
+      Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
+    Optional<PierPrincipal> caller = Principals.of(authentication.get());
+    return new AuthorizationDecision(
+        caller.isPresent()
+            && caller.get().kind() != PierPrincipal.Kind.RUNTIME
+            && !caller.get().passwordChangeRequired());
+  }
+
+  private static CorsConfigurationSource cors(List<String> allowedOrigins) {
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    if (!allowedOrigins.isEmpty()) {
+      CorsConfiguration configuration = new CorsConfiguration();
+      configuration.setAllowedOrigins(allowedOrigins);
+      configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+      configuration.setAllowedHeaders(
+          List.of(
+              HttpHeaders.AUTHORIZATION,
+              HttpHeaders.CONTENT_TYPE,
+              HttpHeaders.IF_MATCH,
+              "Inference-Header-Content-Length"));
+      configuration.setExposedHeaders(
+          List.of(
+              "Pier-Target",
+              HttpHeaders.RETRY_AFTER,
+              HttpHeaders.ETAG,
+              "Inference-Header-Content-Length"));
+      configuration.setAllowCredentials(false);
+      source.registerCorsConfiguration("/api/**", configuration);
+      source.registerCorsConfiguration("/v2/**", configuration);
+    }
+    return source;
+  }
+}

@@ -1,0 +1,295 @@
+package dev.pier.controlplane.tokens;
+
+import dev.pier.controlplane.audit.AdminEvents;
+import dev.pier.controlplane.error.ErrorCode;
+import dev.pier.controlplane.error.PierException;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.PierPrincipal;
+import dev.pier.controlplane.security.Role;
+import dev.pier.controlplane.users.AccountChanged;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Creates, lists, revokes and checks API tokens.
+ *
+ * <p>Checking is on the gateway's hot path, so a checked token is remembered for {@link
+ * #REMEMBERED} (by the hash of its secret, never the secret) and its last-used time is written at
+ * most once per {@link #LAST_USED_PRECISION}. Revocation here forgets it at once; another
+ * control-plane replica notices within {@link #REMEMBERED}.
+ */
+@Service
+@Validated
+public class ApiTokenService {
+  /** Every token starts so, which tells it from a JWT and lets secret scanners find leaked ones. */
+  public static final String PREFIX = "pier_";
+
+  static final Duration REMEMBERED = Duration.ofSeconds(5);
+  static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+  private static final int SECRET_BYTES = 32;
+  private static final int SHOWN_PREFIX = PREFIX.length() + 6;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String COLUMNS =
+      "id, name, owner, owner_kind, prefix, roles, endpoints, created_at, expires_at,"
+          + " last_used_at, revoked_at, revoked_by";
+
+  private final JdbcClient jdbc;
+  private final CurrentUser currentUser;
+  private final AdminEvents adminEvents;
+  private final ConcurrentHashMap<ByteBuffer, Checked> remembered = new ConcurrentHashMap<>();
+
+  ApiTokenService(JdbcClient jdbc, CurrentUser currentUser, AdminEvents adminEvents) {
+    this.jdbc = jdbc;
+    this.currentUser = currentUser;
+    this.adminEvents = adminEvents;
+  }
+
+  /** Creates a token for the caller, with at most the caller's roles; its secret is shown once. */
+  @PreAuthorize("hasRole('VIEWER')")
+  @Transactional
+  public CreatedToken create(@NotNull @Valid NewToken token) {
+    PierPrincipal caller = caller();
+    if (caller.kind() == PierPrincipal.Kind.API_TOKEN) {
+      throw new PierException(
+          ErrorCode.ACCESS_DENIED, "an API token cannot create tokens; sign in as a user");
+    }
+    Set<Role> held = Role.expand(caller.roles());
+    Set<Role> missing = EnumSet.noneOf(Role.class);
+    token.roles().stream().filter(role -> !held.contains(role)).forEach(missing::add);
+    if (!missing.isEmpty()) {
+      throw new PierException(
+          ErrorCode.ACCESS_DENIED,
+          "roles: a token cannot grant roles its creator does not hold: " + names(missing));
+    }
+    Instant now = now();
+    if (token.expiresAt() != null && !token.expiresAt().isAfter(now)) {
+      throw new PierException(ErrorCode.VALIDATION_FAILED, "expiresAt: must be in the future");
+    }
+    byte[] random = new byte[SECRET_BYTES];
+    RANDOM.nextBytes(random);
+    String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    UUID id = UUID.randomUUID();
+    jdbc.sql(
+            "INSERT INTO api_token (id, name, owner, owner_kind, prefix, secret_sha256, roles,"
+                + " endpoints, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            id,
+            token.name(),
+            caller.name(),
+            caller.kind().name(),
+            secret.substring(0, SHOWN_PREFIX),
+            sha256(secret),
+            names(token.roles()),
+            token.endpoints() == null ? null : String.join(",", new TreeSet<>(token.endpoints())),
+            Timestamp.from(now),
+            token.expiresAt() == null ? null : Timestamp.from(token.expiresAt()))
+        .update();
+    TokenView created = find(id).orElseThrow();
+    adminEvents.record("token.created", "token", id.toString(), null, created);
+    return new CreatedToken(created, secret);
+  }
+
+  /** The caller's own tokens, newest first; {@code all} (admins only) lists everyone's. */
+  @PreAuthorize("hasRole('VIEWER') and (!#all or hasRole('ADMIN'))")
+  @Transactional(readOnly = true)
+  public List<TokenView> list(boolean all) {
+    if (all) {
+      return jdbc.sql("SELECT " + COLUMNS + " FROM api_token ORDER BY created_at DESC")
+          .query(ApiTokenService::view)
+          .list();
+    }
+    return jdbc.sql(
+            "SELECT " + COLUMNS + " FROM api_token WHERE owner = ? ORDER BY created_at DESC")
+        .param(caller().name())
+        .query(ApiTokenService::view)
+        .list();
+  }
+
+  /** Revokes a token of the caller's (or anyone's, for an admin); it fails from now on. */
+  @PreAuthorize("hasRole('VIEWER')")
+  @Transactional
+  public TokenView revoke(@NotNull UUID id) {
+    PierPrincipal caller = caller();
+    TokenView before =
+        find(id)
+            .filter(token -> token.owner().equals(caller.name()) || caller.has(Role.ADMIN))
+            .orElseThrow(
+                () ->
+                    new PierException(
+                        ErrorCode.TOKEN_NOT_FOUND, "you have no API token with id " + id));
+    if (before.revokedAt() == null) {
+      jdbc.sql("UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ?")
+          .params(Timestamp.from(now()), caller.name(), id)
+          .update();
+    }
+    remembered.values().removeIf(checked -> checked.id().equals(id));
+    TokenView after = find(id).orElseThrow();
+    adminEvents.record("token.revoked", "token", id.toString(), before, after);
+    return after;
+  }
+
+  /**
+   * The caller a token secret stands for, if it is a live token: known, not revoked, not expired,
+   * and (for a local user's token) with an enabled owner, whose current roles bound the token's.
+   */
+  public Optional<PierPrincipal> authenticate(String secret) {
+    if (secret == null || !secret.startsWith(PREFIX)) {
+      return Optional.empty();
+    }
+    ByteBuffer key = ByteBuffer.wrap(sha256(secret));
+    Instant now = Instant.now();
+    Checked checked = remembered.get(key);
+    if (checked == null || checked.checkedAt().plus(REMEMBERED).isBefore(now)) {
+      checked = load(key.array(), now);
+      if (checked == null) {
+        remembered.remove(key);
+        return Optional.empty();
+      }
+      remembered.put(key, checked);
+    }
+    if (checked.expiresAt() != null && !checked.expiresAt().isAfter(now)) {
+      return Optional.empty();
+    }
+    if (checked.lastUsedAt() == null
+        || checked.lastUsedAt().plus(LAST_USED_PRECISION).isBefore(now)) {
+      jdbc.sql("UPDATE api_token SET last_used_at = ? WHERE id = ?")
+          .params(Timestamp.from(now.truncatedTo(ChronoUnit.MICROS)), checked.id())
+          .update();
+      remembered.put(key, checked.usedAt(now));
+    }
+    return Optional.of(checked.principal());
+  }
+
+  /** A user's roles or account changed: their tokens are checked again at their next use. */
+  @EventListener
+  void forgetChecks(AccountChanged changed) {
+    remembered.clear();
+  }
+
+  private Checked load(byte[] hash, Instant now) {
+    return jdbc.sql(
+            "SELECT t.id, t.name, t.owner_kind, t.roles, t.endpoints, t.expires_at,"
+                + " t.last_used_at, u.roles AS owner_roles, u.enabled AS owner_enabled"
+                + " FROM api_token t LEFT JOIN pier_user u"
+                + " ON t.owner_kind = 'LOCAL_USER' AND u.username = t.owner"
+                + " WHERE t.secret_sha256 = ? AND t.revoked_at IS NULL")
+        .param(hash)
+        .query(
+            (row, number) -> {
+              Set<Role> roles = roles(row.getString("roles"));
+              if (PierPrincipal.Kind.LOCAL_USER.name().equals(row.getString("owner_kind"))) {
+                String ownerRoles = row.getString("owner_roles");
+                if (ownerRoles == null || !row.getBoolean("owner_enabled")) {
+                  return null; // the owner's account is gone or disabled
+                }
+                Set<Role> ownerHolds = Role.expand(roles(ownerRoles));
+                roles.retainAll(ownerHolds);
+              }
+              String endpoints = row.getString("endpoints");
+              Timestamp expires = row.getTimestamp("expires_at");
+              Timestamp used = row.getTimestamp("last_used_at");
+              return new Checked(
+                  row.getObject("id", UUID.class),
+                  new PierPrincipal(
+                      "token:" + row.getString("name"),
+                      roles,
+                      PierPrincipal.Kind.API_TOKEN,
+                      endpoints == null ? null : Set.of(endpoints.split(",")),
+                      false),
+                  expires == null ? null : expires.toInstant(),
+                  used == null ? null : used.toInstant(),
+                  now);
+            })
+        .optional()
+        .orElse(null);
+  }
+
+  private Optional<TokenView> find(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM api_token WHERE id = ?")
+        .param(id)
+        .query(ApiTokenService::view)
+        .optional();
+  }
+
+  private PierPrincipal caller() {
+    return currentUser
+        .principal()
+        .orElseThrow(() -> new PierException(ErrorCode.UNAUTHENTICATED, "sign in first"));
+  }
+
+  private static TokenView view(ResultSet row, int number) throws SQLException {
+    String endpoints = row.getString("endpoints");
+    return new TokenView(
+        row.getObject("id", UUID.class),
+        row.getString("name"),
+        row.getString("owner"),
+        row.getString("prefix"),
+        roles(row.getString("roles")),
+        endpoints == null ? null : new TreeSet<>(Arrays.asList(endpoints.split(","))),
+        instant(row.getTimestamp("created_at")),
+        instant(row.getTimestamp("expires_at")),
+        instant(row.getTimestamp("last_used_at")),
+        instant(row.getTimestamp("revoked_at")),
+        row.getString("revoked_by"));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static Set<Role> roles(String text) {
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    Arrays.stream(text.split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
+    return roles;
+  }
+
+  private static String names(Set<Role> roles) {
+    return roles.stream().map(Role::name).sorted().collect(Collectors.joining(","));
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private record Checked(
+      UUID id, PierPrincipal principal, Instant expiresAt, Instant lastUsedAt, Instant checkedAt) {
+    Checked usedAt(Instant now) {
+      return new Checked(id, principal, expiresAt, now, checkedAt);
+    }
+  }
+}
