@@ -2,7 +2,11 @@ package dev.pier.console;
 
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.gateway.GrpcGateway;
+import dev.pier.controlplane.users.FirstAdmin;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -17,10 +21,12 @@ import org.springframework.stereotype.Component;
 class ReadyBanner {
   private final PierProperties properties;
   private final GrpcGateway grpc;
+  private final FirstAdmin firstAdmin;
 
-  ReadyBanner(PierProperties properties, GrpcGateway grpc) {
+  ReadyBanner(PierProperties properties, GrpcGateway grpc, FirstAdmin firstAdmin) {
     this.properties = properties;
     this.grpc = grpc;
+    this.firstAdmin = firstAdmin;
   }
 
   @EventListener
@@ -40,8 +46,40 @@ class ReadyBanner {
     out.println("  OIP gateway:  " + base + "/v2/models/{endpoint}/infer");
     out.println("  OIP gRPC:     localhost:" + grpc.port() + " (inference.GRPCInferenceService)");
     out.println("  Data:         " + properties.home());
-    out.println("  Sign-in:      none yet; anyone who can reach this port has full access.");
+    for (String line : signIn()) {
+      out.println(line);
+    }
     out.println();
     out.flush();
+  }
+
+  /** How to sign in: the first admin's one-time password while it has not been changed. */
+  private List<String> signIn() {
+    List<String> lines = new ArrayList<>();
+    Optional<String> oneTime = firstAdmin.pendingOneTimePassword();
+    if (oneTime.isPresent()) {
+      lines.add(
+          "  Sign in:      user " + FirstAdmin.USERNAME + ", one-time password " + oneTime.get());
+      lines.add(
+          "                (also in "
+              + firstAdmin.passwordFile()
+              + "; you choose a new one"
+              + " at first sign-in)");
+    } else if (firstAdmin.passwordConfigured() && firstAdmin.firstSignInPending()) {
+      lines.add(
+          "  Sign in:      user "
+              + FirstAdmin.USERNAME
+              + " with pier.security.initial-admin-password"
+              + " (to be changed at first sign-in), or your own account");
+    } else {
+      lines.add(
+          "  Sign in:      with your Pier account (the first admin is '"
+              + FirstAdmin.USERNAME
+              + "')");
+    }
+    if (properties.security().oidc().consoleSignIn()) {
+      lines.add("                or through " + properties.security().oidc().issuerUri());
+    }
+    return lines;
   }
 }

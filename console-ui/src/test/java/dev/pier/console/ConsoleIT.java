@@ -18,14 +18,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console in a real Chromium against the real executable: a data scientist registers a model by
+ * The console in a real Chromium against the real executable: the first admin signs in with the
+ * one-time password Pier printed and must choose a new one; a data scientist registers a model by
  * uploading its file, deploys it, and tries a prediction; a broken file is refused in the dialog
- * and leaves nothing behind; the servers page charts the local runtime live.
+ * and leaves nothing behind; the servers page charts the local runtime live; an admin creates a
+ * user whose roles hide what they may not do, and an API token that works once and never after its
+ * revocation.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
   /** Placing a model on the local runtime: fetch, load, first heartbeat. */
   private static final double PLACED_MILLIS = 60_000;
@@ -40,6 +47,7 @@ class ConsoleIT {
   @TempDir static Path logs;
 
   private static PierProcess pier;
+  private static boolean adminPasswordChanged;
   private static Chromium chromium;
   private BrowserContext context;
   private Page page;
@@ -66,6 +74,72 @@ class ConsoleIT {
     page = context.newPage();
   }
 
+  /**
+   * Signs the page in as the admin. The first time (the first test, by its order) the one-time
+   * password from the ready block is all there is, and the console insists on a new one.
+   */
+  private void signIn() {
+    signIn(
+        "admin",
+        pier.oneTimePassword().isPresent() && !adminPasswordChanged
+            ? pier.oneTimePassword().get()
+            : PierProcess.ADMIN_PASSWORD);
+    if (!adminPasswordChanged) {
+      assertThat(page).hasURL(Pattern.compile(".*/change-password$"));
+      assertThat(page.locator("#password-change-required")).isVisible();
+      page.locator("#current-password input").fill(pier.oneTimePassword().orElseThrow());
+      page.locator("#new-password input").fill(PierProcess.ADMIN_PASSWORD);
+      page.locator("#repeat-password input").fill(PierProcess.ADMIN_PASSWORD);
+      page.locator("#change-password").click();
+      assertThat(page.locator("#models")).isVisible();
+      adminPasswordChanged = true;
+    }
+    if (pier.authorization() == null) {
+      pier.signInAsAdmin();
+    }
+  }
+
+  private void signIn(String username, String password) {
+    page.navigate(pier.baseUrl() + "/login");
+    page.getByLabel("Username").fill(username);
+    page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(password);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+  }
+
+  @Test
+  @Order(1)
+  void theFirstAdminSignsInWithThePrintedOneTimePasswordAndMustReplaceIt() {
+    String oneTime = pier.oneTimePassword().orElseThrow(() -> new AssertionError(pier.log()));
+    // Without signing in, the console shows the sign-in page.
+    page.navigate(pier.baseUrl() + "/models");
+    assertThat(page).hasURL(Pattern.compile(".*/login$"));
+    // A wrong password is refused, and says so.
+    signIn("admin", "not-the-password");
+    assertThat(page.locator("#sign-in")).containsText("Wrong user name or password");
+    // The printed one: the console insists on a new password first, whatever page is asked for.
+    signIn("admin", oneTime);
+    assertThat(page).hasURL(Pattern.compile(".*/change-password$"));
+    page.navigate(pier.baseUrl() + "/models");
+    assertThat(page).hasURL(Pattern.compile(".*/change-password$"));
+    page.locator("#current-password input").fill(oneTime);
+    page.locator("#new-password input").fill("short");
+    page.locator("#repeat-password input").fill("short");
+    page.locator("#change-password").click();
+    assertThat(page.locator("#password-error")).containsText("at least 12 characters");
+    page.locator("#new-password input").fill(PierProcess.ADMIN_PASSWORD);
+    page.locator("#repeat-password input").fill(PierProcess.ADMIN_PASSWORD);
+    page.locator("#change-password").click();
+    assertThat(page.locator("#models")).isVisible(); // the catalog, at last
+    adminPasswordChanged = true;
+    // The one-time password is gone: neither printed file nor password works any more.
+    assertThat(pierHome.resolve("initial-admin-password")).doesNotExist();
+    context.clearCookies();
+    signIn("admin", oneTime);
+    assertThat(page.locator("#sign-in")).containsText("Wrong user name or password");
+    signIn("admin", PierProcess.ADMIN_PASSWORD);
+    assertThat(page.locator("#signed-in-user")).containsText("admin · ADMIN");
+  }
+
   @AfterEach
   void closePage() {
     context.close();
@@ -73,6 +147,7 @@ class ConsoleIT {
 
   @Test
   void aModelIsUploadedDeployedAndTriedFromTheBrowser() {
+    signIn();
     page.navigate(pier.baseUrl() + "/models");
     page.locator("#register-model").click();
     page.locator("#model-name input").fill("iris");
@@ -131,6 +206,7 @@ class ConsoleIT {
 
   @Test
   void theServersPageChartsEachRuntimeLive() {
+    signIn();
     page.navigate(pier.baseUrl() + "/servers");
     Locator inFlight = page.locator("#in-flight-chart");
     Locator memory = page.locator("#memory-chart");
@@ -148,6 +224,7 @@ class ConsoleIT {
 
   @Test
   void aCanaryIsStartedWithTheSliderComparedOnChartsPromotedAndRolledBack() throws Exception {
+    signIn();
     // Set up through the REST API: the browser part is the rollout.
     assertThat(pier.post("/api/v1/models", "{\"name\": \"petals\"}").status()).isEqualTo(201);
     byte[] iris = Files.readAllBytes(examples("models/iris/1/model.onnx"));
@@ -233,7 +310,74 @@ class ConsoleIT {
   }
 
   @Test
+  void anAdminCreatesAViewerWhoseConsoleHidesWhatViewersMayNotDo() {
+    signIn();
+    page.navigate(pier.baseUrl() + "/users");
+    page.locator("#new-user").click();
+    page.locator("#new-username input").fill("vera");
+    page.locator("#create-user").click();
+    String oneTime = page.locator("#one-time-password input").inputValue();
+    assertThat(oneTime).hasSizeGreaterThanOrEqualTo(12);
+    page.locator("#one-time-password-done").click();
+    assertThat(page.locator("#users")).containsText("vera");
+    assertThat(page.locator("#users")).containsText("one-time password");
+
+    // Vera signs in in a browser of her own: a new password first, then a console for viewers.
+    BrowserContext vera = chromium.browser().newContext();
+    try {
+      Page her = vera.newPage();
+      her.navigate(pier.baseUrl() + "/login");
+      her.getByLabel("Username").fill("vera");
+      her.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(oneTime);
+      her.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+      assertThat(her).hasURL(Pattern.compile(".*/change-password$"));
+      her.locator("#current-password input").fill(oneTime);
+      her.locator("#new-password input").fill("a-viewer-password");
+      her.locator("#repeat-password input").fill("a-viewer-password");
+      her.locator("#change-password").click();
+      assertThat(her.locator("#models")).isVisible();
+      assertThat(her.locator("#signed-in-user")).containsText("vera · VIEWER");
+      her.navigate(pier.baseUrl() + "/models");
+      assertThat(her.locator("#models")).isVisible();
+      assertThat(her.locator("#register-model")).isHidden();
+      assertThat(her.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users")))
+          .hasCount(0);
+      her.navigate(pier.baseUrl() + "/users");
+      assertThat(her.locator("#users")).hasCount(0);
+    } finally {
+      vera.close();
+    }
+  }
+
+  @Test
+  void anApiTokenCreatedInTheConsoleWorksUntilItIsRevoked() {
+    signIn();
+    page.navigate(pier.baseUrl() + "/tokens");
+    page.locator("#new-token").click();
+    page.locator("#token-name input").fill("script");
+    page.locator("#token-roles")
+        .getByText("VIEWER", new Locator.GetByTextOptions().setExact(true))
+        .click();
+    page.locator("#create-token").click();
+    String secret = page.locator("#token-secret input").inputValue();
+    assertThat(secret).startsWith("pier_");
+    page.locator("#token-secret-done").click();
+    assertThat(page.locator("#tokens")).containsText("script");
+    assertThat(page.locator("#tokens")).not().containsText(secret);
+
+    assertThat(pier.get("/api/v1/models", "Bearer " + secret).status()).isEqualTo(200);
+    assertThat(
+            pier.post("/api/v1/models", "{\"name\": \"not-allowed\"}", "Bearer " + secret).status())
+        .isEqualTo(403);
+
+    page.locator("#revoke-script").click();
+    assertThat(page.locator("#tokens")).containsText("revoked");
+    assertThat(pier.get("/api/v1/models", "Bearer " + secret).status()).isEqualTo(401);
+  }
+
+  @Test
   void aBrokenFileIsRefusedInTheDialogAndNothingIsStored() {
+    signIn();
     page.navigate(pier.baseUrl() + "/models");
     page.locator("#register-model").click();
     page.locator("#model-name input").fill("broken");

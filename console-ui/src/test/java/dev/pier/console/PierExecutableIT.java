@@ -43,6 +43,14 @@ class PierExecutableIT {
   @Test
   void servesAnUploadedModelStopsCleanlyOnSigtermAndKeepsItsStateAcrossARestart() throws Exception {
     PierProcess first = start("first.log");
+    assertThat(first.oneTimePassword())
+        .as("first start prints the admin's one-time password")
+        .isPresent();
+    assertThat(pierHome.resolve("initial-admin-password")).exists();
+    first.signInAsAdmin();
+    assertThat(pierHome.resolve("initial-admin-password"))
+        .as("kept only until the admin replaced it")
+        .doesNotExist();
     assertThat(first.post("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
     PierProcess.Response uploaded =
         first.upload(
@@ -69,6 +77,8 @@ class PierExecutableIT {
         .isEmpty();
 
     PierProcess second = start("second.log");
+    assertThat(second.oneTimePassword()).as("nothing to print once it was replaced").isEmpty();
+    second.signInAsAdmin();
     PierProcess.Response model = second.get("/api/v1/models/iris");
     assertThat(model.status()).as(model.toString()).isEqualTo(200);
     assertThat(model.json().get("latestVersion").asInt()).isEqualTo(1);

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -20,6 +21,7 @@ import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
+import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Badge;
 import dev.pier.console.ui.ErrorText;
 import dev.pier.console.ui.Facts;
@@ -36,6 +38,9 @@ import dev.pier.controlplane.rollouts.RolloutService;
 import dev.pier.controlplane.scheduler.PlacementService;
 import dev.pier.controlplane.scheduler.PlacementState;
 import dev.pier.controlplane.scheduler.PlacementView;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,8 +50,10 @@ import tools.jackson.databind.json.JsonMapper;
  * State and placements refresh while the page is open; the panel keeps what was typed.
  */
 @Route(value = "endpoints/:name", layout = MainLayout.class)
+@RolesAllowed("VIEWER")
 @PageTitle("Endpoint · Pier")
 public class EndpointDetailView extends VerticalLayout implements BeforeEnterObserver {
+  private final CurrentUser currentUser;
   private final EndpointService endpoints;
   private final PlacementService placements;
   private final RegistryService registry;
@@ -69,7 +76,9 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
       RegistryService registry,
       InProcessGateway gateway,
       RolloutService rollouts,
-      JsonMapper json) {
+      JsonMapper json,
+      CurrentUser currentUser) {
+    this.currentUser = currentUser;
     this.endpoints = endpoints;
     this.placements = placements;
     this.registry = registry;
@@ -138,6 +147,7 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
             });
     delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
     HorizontalLayout change = new HorizontalLayout(versionChoice, deployVersion, delete);
+    change.setVisible(Access.has(currentUser, Role.DATA_SCIENTIST));
     change.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
     versionChoice.setItems(
         registry.listVersions(ModelName.of(endpoint.model()), 0, 100).items().stream()
@@ -149,7 +159,13 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
         registry.getVersion(
             ModelName.of(endpoint.model()),
             endpoint.activeVersion() != null ? endpoint.activeVersion() : endpoint.version());
-    rollout = new RolloutPanel(name, rollouts, registry);
+    rollout =
+        new RolloutPanel(
+            name,
+            rollouts,
+            registry,
+            Access.has(currentUser, Role.DATA_SCIENTIST),
+            Access.has(currentUser, Role.OPERATOR));
     add(
         new H2(name),
         summary,
@@ -160,7 +176,9 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
         new H3("Rollout"),
         rollout,
         new H3("Try it"),
-        new TryItPanel(name, schema, gateway, json));
+        Access.has(currentUser, Role.ANALYST)
+            ? new TryItPanel(name, schema, gateway, json)
+            : new Paragraph("Trying the endpoint needs the role ANALYST."));
     refresh();
   }
 

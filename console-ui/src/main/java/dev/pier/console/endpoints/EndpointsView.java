@@ -13,18 +13,23 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
+import dev.pier.console.ui.Access;
 import dev.pier.console.ui.MainLayout;
 import dev.pier.controlplane.endpoints.EndpointService;
 import dev.pier.controlplane.endpoints.EndpointView;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.scheduler.PlacementService;
 import dev.pier.controlplane.scheduler.PlacementView;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Every endpoint with its model version and state; refreshed while it is open. */
 @Route(value = "endpoints", layout = MainLayout.class)
+@RolesAllowed("VIEWER")
 @PageTitle("Endpoints · Pier")
 public class EndpointsView extends VerticalLayout {
   static final int REFRESH_MILLIS = 1000;
@@ -36,7 +41,10 @@ public class EndpointsView extends VerticalLayout {
   private Registration polling;
 
   public EndpointsView(
-      EndpointService endpoints, PlacementService placements, RegistryService registry) {
+      EndpointService endpoints,
+      PlacementService placements,
+      RegistryService registry,
+      CurrentUser currentUser) {
     this.endpoints = endpoints;
     this.placements = placements;
     setSizeFull();
@@ -48,6 +56,7 @@ public class EndpointsView extends VerticalLayout {
             event -> new CreateEndpointDialog(registry, endpoints, null).open());
     create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     create.setId("new-endpoint");
+    create.setVisible(Access.has(currentUser, Role.DATA_SCIENTIST));
 
     grid.addComponentColumn(
             endpoint ->

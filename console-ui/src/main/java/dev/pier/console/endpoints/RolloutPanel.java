@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * someone else is refused and shown rather than overwritten.
  */
 class RolloutPanel extends VerticalLayout {
+  private final boolean mayChange;
+  private final boolean mayDecide;
   private final String endpoint;
   private final RolloutService rollouts;
   private final RegistryService registry;
@@ -51,8 +53,15 @@ class RolloutPanel extends VerticalLayout {
   private RolloutView current;
   private boolean updating;
 
-  RolloutPanel(String endpoint, RolloutService rollouts, RegistryService registry) {
+  RolloutPanel(
+      String endpoint,
+      RolloutService rollouts,
+      RegistryService registry,
+      boolean mayChange,
+      boolean mayDecide) {
     this.endpoint = endpoint;
+    this.mayChange = mayChange;
+    this.mayDecide = mayDecide;
     this.rollouts = rollouts;
     this.registry = registry;
     setPadding(false);
@@ -129,6 +138,9 @@ class RolloutPanel extends VerticalLayout {
     history.addColumn(event -> event.reason() == null ? "" : event.reason()).setHeader("Why");
     history.setAllRowsVisible(true);
     history.setId("rollout-history");
+    canaryVersion.setVisible(mayChange);
+    stickyHeader.setVisible(mayChange);
+    progressive.setVisible(mayChange);
 
     HorizontalLayout canaryControls =
         new HorizontalLayout(canaryVersion, stickyHeader, share, start, promote, abort, rollback);
@@ -206,9 +218,11 @@ class RolloutPanel extends VerticalLayout {
     canaryVersion.setEnabled(!running);
     stickyHeader.setEnabled(!running);
     progressive.setRunning(running);
-    start.setVisible(!running);
-    promote.setVisible(running);
-    abort.setVisible(running);
+    start.setVisible(mayChange && !running);
+    promote.setVisible(mayDecide && running);
+    abort.setVisible(mayChange && running);
+    rollback.setVisible(mayDecide);
+    share.setReadOnly(!mayChange);
     share.setValue(running ? canary.weightBasisPoints() / 100 : share.getValue());
     if (!running && canaryVersion.getValue() == null) {
       canaryVersion.setItems(

@@ -11,6 +11,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
 import dev.pier.controlplane.PierProperties;
@@ -19,15 +20,22 @@ import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.ModelView;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 
 /** One model: what it is, and its versions, newest first. */
 @Route(value = "models/:name", layout = MainLayout.class)
+@RolesAllowed("VIEWER")
 @PageTitle("Model · Pier")
 public class ModelDetailView extends VerticalLayout implements BeforeEnterObserver {
+  private final boolean mayRegister;
   private final RegistryService registry;
   private final PierProperties properties;
 
-  public ModelDetailView(RegistryService registry, PierProperties properties) {
+  public ModelDetailView(
+      RegistryService registry, PierProperties properties, CurrentUser currentUser) {
+    this.mayRegister = Access.has(currentUser, Role.DATA_SCIENTIST);
     this.registry = registry;
     this.properties = properties;
   }
@@ -62,6 +70,7 @@ public class ModelDetailView extends VerticalLayout implements BeforeEnterObserv
                 new RegisterModelDialog(registry, properties, model.name(), ModelsView::showVersion)
                     .open());
     newVersion.setId("new-version");
+    newVersion.setVisible(mayRegister);
 
     Grid<VersionView> versions = new Grid<>(VersionView.class, false);
     versions.addColumn(version -> "v" + version.number()).setHeader("Version").setAutoWidth(true);

@@ -15,6 +15,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
+import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
 import dev.pier.controlplane.PierProperties;
@@ -22,17 +23,21 @@ import dev.pier.controlplane.registry.ModelQuery;
 import dev.pier.controlplane.registry.ModelView;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 
 /** The model catalog: every registered model, searchable by name, description and tag. */
 @Route(value = "models", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
 @PageTitle("Models · Pier")
+@RolesAllowed("VIEWER")
 public class ModelsView extends VerticalLayout {
   private final RegistryService registry;
   private final TextField search = new TextField();
   private final Grid<ModelView> grid = new Grid<>(ModelView.class, false);
 
-  public ModelsView(RegistryService registry, PierProperties properties) {
+  public ModelsView(RegistryService registry, PierProperties properties, CurrentUser currentUser) {
     this.registry = registry;
     setSizeFull();
 
@@ -47,6 +52,7 @@ public class ModelsView extends VerticalLayout {
     Button register = new Button("Register model", VaadinIcon.UPLOAD.create());
     register.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     register.setId("register-model");
+    register.setVisible(Access.has(currentUser, Role.DATA_SCIENTIST));
     register.addClickListener(
         event ->
             new RegisterModelDialog(registry, properties, null, ModelsView::showVersion).open());

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
 import dev.pier.console.endpoints.CreateEndpointDialog;
+import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Facts;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
@@ -30,19 +31,29 @@ import dev.pier.controlplane.onnx.TensorSpec;
 import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /** One model version: its schema, labels, lineage and metadata, and a way to deploy it. */
 @Route(value = "models/:name/versions/:number", layout = MainLayout.class)
+@RolesAllowed("VIEWER")
 @PageTitle("Model version · Pier")
 public class VersionDetailView extends VerticalLayout implements BeforeEnterObserver {
+  private final boolean mayDeploy;
   private final RegistryService registry;
   private final EndpointService endpoints;
   private final JsonMapper json;
 
-  public VersionDetailView(RegistryService registry, EndpointService endpoints, JsonMapper json) {
+  public VersionDetailView(
+      RegistryService registry,
+      EndpointService endpoints,
+      JsonMapper json,
+      CurrentUser currentUser) {
+    this.mayDeploy = Access.has(currentUser, Role.DATA_SCIENTIST);
     this.registry = registry;
     this.endpoints = endpoints;
     this.json = json;
@@ -85,6 +96,7 @@ public class VersionDetailView extends VerticalLayout implements BeforeEnterObse
             event -> new CreateEndpointDialog(registry, endpoints, version).open());
     deploy.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     deploy.setId("deploy");
+    deploy.setVisible(mayDeploy);
     Anchor download =
         new Anchor(
             "/api/v1/models/" + version.model() + "/versions/" + version.number() + "/artifact",

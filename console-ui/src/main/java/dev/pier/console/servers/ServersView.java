@@ -19,6 +19,7 @@ import dev.pier.console.ui.charts.TimeSeriesChart;
 import dev.pier.controlplane.runtimes.Heartbeat;
 import dev.pier.controlplane.runtimes.RuntimeServerService;
 import dev.pier.controlplane.runtimes.RuntimeServerView;
+import jakarta.annotation.security.RolesAllowed;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
  * the last five minutes of in-flight requests and model memory per server as live charts.
  */
 @Route(value = "servers", layout = MainLayout.class)
+@RolesAllowed("VIEWER")
 @PageTitle("Servers · Pier")
 public class ServersView extends VerticalLayout {
   private static final int REFRESH_MILLIS = 2000;

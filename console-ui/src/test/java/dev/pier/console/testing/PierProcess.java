@@ -29,8 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
  * output in a log file, and its HTTP API. {@link #close} kills it and its runtime processes.
  */
 public final class PierProcess implements AutoCloseable {
-  private static final Duration START = Duration.ofSeconds(60);
+  private static final Duration START = Duration.ofSeconds(180);
   private static final Pattern API_URL = Pattern.compile("REST API:\\s+http://localhost:(\\d+)/");
+  private static final Pattern ONE_TIME_PASSWORD =
+      Pattern.compile("Sign in:\\s+user admin, one-time password (\\S+)");
+
+  /** The password the tests give the first admin when they replace its one-time password. */
+  public static final String ADMIN_PASSWORD = "password-chosen-by-the-tests";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -38,6 +44,7 @@ public final class PierProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private int port;
+  private volatile String authorization;
 
   private PierProcess(Process process, Path log) {
     this.process = process;
@@ -99,6 +106,64 @@ public final class PierProcess implements AutoCloseable {
     return "http://localhost:" + port;
   }
 
+  /** The first admin's one-time password as the ready block printed it, if it did. */
+  public java.util.Optional<String> oneTimePassword() {
+    Matcher matcher = ONE_TIME_PASSWORD.matcher(log());
+    return matcher.find() ? java.util.Optional.of(matcher.group(1)) : java.util.Optional.empty();
+  }
+
+  /**
+   * Signs the API client in as the first admin: replaces the printed one-time password with {@link
+   * #ADMIN_PASSWORD} if that was not done yet (in the browser or by an earlier run on the same
+   * home), then creates an ADMIN token that {@link #get}, {@link #post} and {@link #upload} send.
+   */
+  public void signInAsAdmin() {
+    String basic = basic("admin", ADMIN_PASSWORD);
+    if (send(HttpRequest.newBuilder(uri("/api/v1/me")).header("Authorization", basic).GET())
+            .status()
+        == 401) {
+      String oneTime = oneTimePassword().orElseThrow(() -> new AssertionError(log()));
+      Response changed =
+          send(
+              HttpRequest.newBuilder(uri("/api/v1/me/password"))
+                  .header("Authorization", basic("admin", oneTime))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"currentPassword\":\""
+                              + oneTime
+                              + "\",\"newPassword\":\""
+                              + ADMIN_PASSWORD
+                              + "\"}")));
+      if (changed.status() != 200) {
+        throw new AssertionError("password change refused: " + changed);
+      }
+    }
+    Response token =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/tokens"))
+                .header("Authorization", basic)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"tests\",\"roles\":[\"ADMIN\"]}")));
+    if (token.status() != 201) {
+      throw new AssertionError("token refused: " + token);
+    }
+    authorization = "Bearer " + token.json().get("secret").asString();
+  }
+
+  /** The {@code Authorization} value the API client sends, once signed in. */
+  public String authorization() {
+    return authorization;
+  }
+
+  private static String basic(String username, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
   public String log() {
     try {
       return Files.readString(log);
@@ -111,10 +176,24 @@ public final class PierProcess implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  /** A GET with these credentials instead of the admin's. */
+  public Response get(String path, String authorization) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET());
+  }
+
   public Response post(String path, String json) {
     return send(
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A POST with these credentials instead of the admin's. */
+  public Response post(String path, String json, String authorization) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
@@ -151,7 +230,10 @@ public final class PierProcess implements AutoCloseable {
     return URI.create(baseUrl() + path);
   }
 
-  private static Response send(HttpRequest.Builder request) {
+  private Response send(HttpRequest.Builder request) {
+    if (authorization != null && request.build().headers().firstValue("Authorization").isEmpty()) {
+      request.header("Authorization", authorization);
+    }
     try {
       HttpResponse<byte[]> response =
           HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

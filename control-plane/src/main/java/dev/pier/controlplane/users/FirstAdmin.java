@@ -59,7 +59,7 @@ public class FirstAdmin {
    * been changed or when it was configured rather than generated.
    */
   public Optional<String> pendingOneTimePassword() {
-    if (!Files.isRegularFile(passwordFile)) {
+    if (!Files.isRegularFile(passwordFile) || !firstSignInPending()) {
       return Optional.empty();
     }
     try {
@@ -67,6 +67,11 @@ public class FirstAdmin {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** Whether the first admin has not signed in and replaced the initial password yet. */
+  public boolean firstSignInPending() {
+    return users.onOneTimePassword(USERNAME);
   }
 
   /** Whether the first admin was given its password by configuration (and so none is printed). */

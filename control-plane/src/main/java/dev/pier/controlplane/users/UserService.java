@@ -241,6 +241,12 @@ public class UserService {
     return Optional.of(account.get().view());
   }
 
+  /** Whether {@code username} exists and still signs in with a one-time password. */
+  @Transactional(readOnly = true)
+  boolean onOneTimePassword(String username) {
+    return find(username).map(UserView::mustChangePassword).orElse(false);
+  }
+
   /** Whether any local user exists: at first start none does, and the first admin is created. */
   @Transactional(readOnly = true)
   public boolean anyUser() {

@@ -1,0 +1,2 @@
+/** The console's page for a user's own API tokens. */
+package dev.pier.console.tokens;

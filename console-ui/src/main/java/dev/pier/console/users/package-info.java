@@ -1,0 +1,2 @@
+/** The console's user management, for administrators. */
+package dev.pier.console.users;
