@@ -37,7 +37,8 @@ public class GrpcGateway implements SmartLifecycle {
       PierProperties properties,
       Routing routing,
       RuntimeChannels channels,
-      TrafficStatistics statistics) {
+      TrafficStatistics statistics,
+      Gateway gateway) {
     this.configuredPort = properties.gateway().grpcPort();
     this.server =
         NettyServerBuilder.forPort(configuredPort)
@@ -46,8 +47,8 @@ public class GrpcGateway implements SmartLifecycle {
             .maxInboundMessageSize(RuntimeChannels.MAX_MESSAGE_BYTES)
             .addService(
                 ServerInterceptors.intercept(
-                    new GrpcGatewayService(routing, channels, statistics),
-                    GrpcGatewayService.REQUEST_HEADERS))
+                    new GrpcGatewayService(routing, channels, statistics, gateway.shadows()),
+                    GrpcGatewayService.CALL_CONTEXT))
             .addService(health.getHealthService())
             .build();
   }

@@ -3,6 +3,14 @@ package dev.pier.controlplane.gateway;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
 import dev.pier.controlplane.traffic.TrafficStatistics;
+import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.pier.runtime.grpc.proto.ModelInferRequest;
+import dev.pier.runtime.grpc.proto.ModelInferResponse;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -11,14 +19,19 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Copies of requests sent to an endpoint's shadow version, off the caller's thread: the caller's
  * answer is never delayed or changed. The shadow's answer is discarded after its outcome, latency
  * and predictions are recorded, with whether its predictions agree with the primary's. When the
- * copies pile up (a slow shadow), new ones are dropped and counted rather than queued without
- * bound.
+ * copies pile up (a slow shadow), new ones are dropped and counted (the shadow target's {@code
+ * shadowDropped}) rather than queued without bound.
+ *
+ * <p>REST copies are sent by this class's two threads over the gateway's pooled connections, at
+ * most {@value #QUEUED} waiting for them. gRPC copies are handed to the same threads only to build
+ * and start the call, which then runs asynchronously over the runtime's channel (no thread waits
+ * for it); at most {@value #QUEUED} gRPC copies are in flight at once.
  */
 final class ShadowTraffic implements AutoCloseable {
   private static final int THREADS = 2;
@@ -27,6 +40,7 @@ final class ShadowTraffic implements AutoCloseable {
   private final Routing routing;
   private final TrafficStatistics statistics;
   private final RuntimeHttp http;
+  private final RuntimeChannels channels;
   private final ThreadPoolExecutor executor =
       new ThreadPoolExecutor(
           THREADS,
@@ -36,12 +50,14 @@ final class ShadowTraffic implements AutoCloseable {
           new ArrayBlockingQueue<>(QUEUED),
           Thread.ofPlatform().name("pier-gateway-shadow-", 0).daemon().factory(),
           new ThreadPoolExecutor.AbortPolicy());
-  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicInteger grpcInFlight = new AtomicInteger();
 
-  ShadowTraffic(Routing routing, TrafficStatistics statistics, RuntimeHttp http) {
+  ShadowTraffic(
+      Routing routing, TrafficStatistics statistics, RuntimeHttp http, RuntimeChannels channels) {
     this.routing = routing;
     this.statistics = statistics;
     this.http = http;
+    this.channels = channels;
   }
 
   /**
@@ -64,14 +80,36 @@ final class ShadowTraffic implements AutoCloseable {
     try {
       executor.execute(() -> send(lease, copy, contentType, headerLength, primary));
     } catch (RejectedExecutionException e) {
-      routing.release(lease);
-      dropped.incrementAndGet();
+      drop(lease);
     }
   }
 
-  /** Copies not sent because the shadow could not keep up. */
-  long dropped() {
-    return dropped.get();
+  /**
+   * If the endpoint has a ready shadow and this call is in its share, sends it a copy of the gRPC
+   * {@code request} (immutable, so shared as it is).
+   */
+  void copy(String endpoint, ModelInferRequest request, List<Prediction> primary) {
+    Optional<Routing.Lease> chosen = routing.acquireShadow(endpoint);
+    if (chosen.isEmpty()) {
+      return;
+    }
+    Routing.Lease lease = chosen.get();
+    if (grpcInFlight.incrementAndGet() > QUEUED) {
+      grpcInFlight.decrementAndGet();
+      drop(lease);
+      return;
+    }
+    try {
+      executor.execute(() -> send(lease, request, primary));
+    } catch (RejectedExecutionException e) {
+      grpcInFlight.decrementAndGet();
+      drop(lease);
+    }
+  }
+
+  private void drop(Routing.Lease lease) {
+    routing.release(lease);
+    statistics.recordShadowDropped(lease.endpoint());
   }
 
   private void send(
@@ -101,9 +139,75 @@ final class ShadowTraffic implements AutoCloseable {
     } finally {
       routing.release(lease);
     }
+    record(lease, System.nanoTime() - start, failed, predictions, primary);
+  }
+
+  /** Starts the gRPC copy's call on a shadow thread; its answer arrives on the channel's thread. */
+  private void send(Routing.Lease lease, ModelInferRequest request, List<Prediction> primary) {
+    long start = System.nanoTime();
+    ClientCall<ModelInferRequest, ModelInferResponse> call;
+    ModelInferRequest copy;
+    try {
+      call =
+          channels
+              .channel(lease.serverId(), lease.grpcTarget())
+              .newCall(
+                  GRPCInferenceServiceGrpc.getModelInferMethod(),
+                  CallOptions.DEFAULT.withDeadlineAfter(
+                      lease.timeout().toNanos(), TimeUnit.NANOSECONDS));
+      copy = GrpcGatewayService.forRuntime(request, lease);
+    } catch (RuntimeException e) {
+      // The gateway is shutting down: no copy, and nothing to record against the shadow.
+      grpcInFlight.decrementAndGet();
+      routing.release(lease);
+      return;
+    }
+    ClientCalls.asyncUnaryCall(
+        call,
+        copy,
+        new StreamObserver<>() {
+          private ModelInferResponse answer;
+
+          @Override
+          public void onNext(ModelInferResponse value) {
+            answer = value;
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            closed(Status.fromThrowable(failure));
+          }
+
+          @Override
+          public void onCompleted() {
+            closed(Status.OK);
+          }
+
+          private void closed(Status status) {
+            grpcInFlight.decrementAndGet();
+            routing.release(lease);
+            boolean failed =
+                GrpcGatewayService.serverFailure(status.getCode())
+                    || (status.isOk() && answer == null);
+            record(
+                lease,
+                System.nanoTime() - start,
+                failed,
+                failed ? List.of() : GrpcGatewayService.predictions(answer),
+                primary);
+          }
+        });
+  }
+
+  private void record(
+      Routing.Lease lease,
+      long latencyNanos,
+      boolean failed,
+      List<Prediction> predictions,
+      List<Prediction> primary) {
     statistics
         .statsFor(lease.endpoint(), Routing.Variant.SHADOW.label())
-        .record(System.nanoTime() - start, failed, predictions);
+        .record(latencyNanos, failed, predictions);
     if (!failed && !primary.isEmpty() && !predictions.isEmpty()) {
       statistics.recordShadow(lease.endpoint(), predictions.equals(primary));
     }
