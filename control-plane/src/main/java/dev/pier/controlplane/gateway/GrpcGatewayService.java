@@ -240,6 +240,17 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         .build();
   }
 
+  /** A call to the lease's runtime over its persistent channel; throws once shutting down. */
+  static <Q, A> ClientCall<Q, A> newCall(
+      RuntimeChannels channels,
+      Routing.Lease lease,
+      MethodDescriptor<Q, A> method,
+      Deadline deadline) {
+    return channels
+        .channel(lease.serverId(), lease.grpcTarget())
+        .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
+  }
+
   /**
    * The predictions of a runtime's answer, for the statistics; none for answers too large to read
    * cheaply (the limit REST answers have).
@@ -385,10 +396,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       ClientCall<Q, A> runtimeCall;
       Q forwarded;
       try {
-        runtimeCall =
-            channels
-                .channel(lease.serverId(), lease.grpcTarget())
-                .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
+        runtimeCall = newCall(channels, lease, method, deadline);
         forwarded = request.apply(lease);
       } catch (RuntimeException e) {
         routing.release(lease);

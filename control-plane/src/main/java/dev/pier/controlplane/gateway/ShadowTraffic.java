@@ -6,8 +6,8 @@ import dev.pier.controlplane.traffic.TrafficStatistics;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferRequest;
 import dev.pier.runtime.grpc.proto.ModelInferResponse;
-import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,8 +48,17 @@ final class ShadowTraffic implements AutoCloseable {
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(QUEUED),
           Thread.ofPlatform().name("pier-gateway-shadow-", 0).daemon().factory(),
-          new ThreadPoolExecutor.AbortPolicy());
+          // A full queue drops the copy without an exception: drops are frequent under overload.
+          (task, pool) -> dropped((Copy) task));
   private final AtomicInteger grpcInFlight = new AtomicInteger();
+
+  /** One queued copy: its lease, how it is sent, and whether it counts as a gRPC copy in flight. */
+  private record Copy(Routing.Lease lease, Runnable send, boolean grpc) implements Runnable {
+    @Override
+    public void run() {
+      send.run();
+    }
+  }
 
   ShadowTraffic(
       Routing routing, TrafficStatistics statistics, RuntimeHttp http, RuntimeChannels channels) {
@@ -76,12 +84,13 @@ final class ShadowTraffic implements AutoCloseable {
       return;
     }
     Routing.Lease lease = chosen.get();
-    byte[] copy = Arrays.copyOf(body, bodyLength);
-    try {
-      executor.execute(() -> send(lease, copy, contentType, headerLength, primary));
-    } catch (RejectedExecutionException e) {
-      drop(lease);
+    if (executor.getQueue().remainingCapacity() == 0) {
+      drop(lease); // no copy of the body for nothing
+      return;
     }
+    byte[] copy = Arrays.copyOf(body, bodyLength);
+    executor.execute(
+        new Copy(lease, () -> send(lease, copy, contentType, headerLength, primary), false));
   }
 
   /**
@@ -99,12 +108,15 @@ final class ShadowTraffic implements AutoCloseable {
       drop(lease);
       return;
     }
-    try {
-      executor.execute(() -> send(lease, request, primary));
-    } catch (RejectedExecutionException e) {
+    executor.execute(new Copy(lease, () -> send(lease, request, primary), true));
+  }
+
+  /** A copy the executor refused: its queue is full, or the gateway is shutting down. */
+  private void dropped(Copy copy) {
+    if (copy.grpc()) {
       grpcInFlight.decrementAndGet();
-      drop(lease);
     }
+    drop(copy.lease());
   }
 
   private void drop(Routing.Lease lease) {
@@ -149,12 +161,11 @@ final class ShadowTraffic implements AutoCloseable {
     ModelInferRequest copy;
     try {
       call =
-          channels
-              .channel(lease.serverId(), lease.grpcTarget())
-              .newCall(
-                  GRPCInferenceServiceGrpc.getModelInferMethod(),
-                  CallOptions.DEFAULT.withDeadlineAfter(
-                      lease.timeout().toNanos(), TimeUnit.NANOSECONDS));
+          GrpcGatewayService.newCall(
+              channels,
+              lease,
+              GRPCInferenceServiceGrpc.getModelInferMethod(),
+              Deadline.after(lease.timeout().toNanos(), TimeUnit.NANOSECONDS));
       copy = GrpcGatewayService.forRuntime(request, lease);
     } catch (RuntimeException e) {
       // The gateway is shutting down: no copy, and nothing to record against the shadow.
@@ -215,6 +226,8 @@ final class ShadowTraffic implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    for (Runnable unsent : executor.shutdownNow()) {
+      dropped((Copy) unsent);
+    }
   }
 }

@@ -27,6 +27,26 @@ class GrpcPredictionReaderTest {
     return output;
   }
 
+  /** An answer of one output with typed contents. */
+  private static ModelInferResponse typed(
+      String name, String datatype, InferTensorContents.Builder contents, long... shape) {
+    return ModelInferResponse.newBuilder()
+        .addOutputs(output(name, datatype, shape).setContents(contents))
+        .build();
+  }
+
+  /** An answer of one output in raw contents. */
+  private static ModelInferResponse raw(String name, String datatype, byte[] bytes, long... shape) {
+    return ModelInferResponse.newBuilder()
+        .addOutputs(output(name, datatype, shape))
+        .addRawOutputContents(ByteString.copyFrom(bytes))
+        .build();
+  }
+
+  private static InferTensorContents.Builder contents() {
+    return InferTensorContents.newBuilder();
+  }
+
   private static ByteBuffer littleEndian(int bytes) {
     return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -39,13 +59,11 @@ class GrpcPredictionReaderTest {
             .addOutputs(
                 output("probabilities", "FP32", 1, 3)
                     .setContents(
-                        InferTensorContents.newBuilder()
+                        contents()
                             .addFp32Contents(0.9f)
                             .addFp32Contents(0.05f)
                             .addFp32Contents(0.05f)))
-            .addOutputs(
-                output("label", "INT64", 1)
-                    .setContents(InferTensorContents.newBuilder().addInt64Contents(2)))
+            .addOutputs(output("label", "INT64", 1).setContents(contents().addInt64Contents(2)))
             .build();
 
     assertThat(PredictionReader.read(answer)).containsExactly(new Classified(2));
@@ -68,12 +86,7 @@ class GrpcPredictionReaderTest {
     assertThat(PredictionReader.read(answer)).containsExactly(new Classified(1), new Classified(0));
 
     // Without the label, the argmax of the raw scores.
-    ModelInferResponse scoresOnly =
-        ModelInferResponse.newBuilder()
-            .addOutputs(output("probabilities", "FP32", 2, 3))
-            .addRawOutputContents(ByteString.copyFrom(probabilities.array()))
-            .build();
-    assertThat(PredictionReader.read(scoresOnly))
+    assertThat(PredictionReader.read(raw("probabilities", "FP32", probabilities.array(), 2, 3)))
         .containsExactly(new Classified(1), new Classified(0));
   }
 
@@ -83,68 +96,36 @@ class GrpcPredictionReaderTest {
     for (float score : new float[] {0.25f, 2.5f, 3.0f, -1.0f}) {
       half.putShort(Float.floatToFloat16(score));
     }
-    ModelInferResponse fp16 =
-        ModelInferResponse.newBuilder()
-            .addOutputs(output("logits", "FP16", 2, 2))
-            .addRawOutputContents(ByteString.copyFrom(half.array()))
-            .build();
-    assertThat(PredictionReader.read(fp16)).containsExactly(new Classified(1), new Classified(0));
+    assertThat(PredictionReader.read(raw("logits", "FP16", half.array(), 2, 2)))
+        .containsExactly(new Classified(1), new Classified(0));
 
     ByteBuffer brain = littleEndian(4);
     for (float value : new float[] {1.5f, -2.25f}) {
       brain.putShort((short) (Float.floatToIntBits(value) >>> 16));
     }
-    ModelInferResponse bf16 =
-        ModelInferResponse.newBuilder()
-            .addOutputs(output("value", "BF16", 2, 1))
-            .addRawOutputContents(ByteString.copyFrom(brain.array()))
-            .build();
-    assertThat(PredictionReader.read(bf16))
+    assertThat(PredictionReader.read(raw("value", "BF16", brain.array(), 2, 1)))
         .containsExactly(new Regressed(1.5), new Regressed(-2.25));
 
-    ModelInferResponse uint8 =
-        ModelInferResponse.newBuilder()
-            .addOutputs(output("class", "UINT8", 2))
-            .addRawOutputContents(ByteString.copyFrom(new byte[] {(byte) 200, 3}))
-            .build();
-    assertThat(PredictionReader.read(uint8))
+    assertThat(PredictionReader.read(raw("class", "UINT8", new byte[] {(byte) 200, 3}, 2)))
         .containsExactly(new Classified(200), new Classified(3));
   }
 
   @Test
   void typedRegressionAndUnsignedOutputsAreRead() {
     ModelInferResponse regression =
-        ModelInferResponse.newBuilder()
-            .addOutputs(
-                output("variable", "FP64", 2, 1)
-                    .setContents(
-                        InferTensorContents.newBuilder()
-                            .addFp64Contents(1.5)
-                            .addFp64Contents(-2.25)))
-            .build();
+        typed("variable", "FP64", contents().addFp64Contents(1.5).addFp64Contents(-2.25), 2, 1);
     assertThat(PredictionReader.read(regression))
         .containsExactly(new Regressed(1.5), new Regressed(-2.25));
 
-    ModelInferResponse unsigned =
-        ModelInferResponse.newBuilder()
-            .addOutputs(
-                output("class", "UINT32", 1)
-                    .setContents(InferTensorContents.newBuilder().addUintContents(7)))
-            .build();
-    assertThat(PredictionReader.read(unsigned)).containsExactly(new Classified(7));
+    assertThat(PredictionReader.read(typed("class", "UINT32", contents().addUintContents(7), 1)))
+        .containsExactly(new Classified(7));
   }
 
   @Test
   void unexpectedAnswersGiveNothing() {
     assertThat(PredictionReader.read(ModelInferResponse.getDefaultInstance())).isEmpty();
     // The contents do not match the shape.
-    assertThat(
-            PredictionReader.read(
-                ModelInferResponse.newBuilder()
-                    .addOutputs(
-                        output("label", "INT64", 2)
-                            .setContents(InferTensorContents.newBuilder().addInt64Contents(1)))
-                    .build()))
+    assertThat(PredictionReader.read(typed("label", "INT64", contents().addInt64Contents(1), 2)))
         .isEmpty();
     // Raw contents for some outputs only, and raw bytes that are no whole number of elements.
     assertThat(
@@ -155,39 +136,19 @@ class GrpcPredictionReaderTest {
                     .addRawOutputContents(ByteString.copyFrom(littleEndian(8).putLong(1).array()))
                     .build()))
         .isEmpty();
-    assertThat(
-            PredictionReader.read(
-                ModelInferResponse.newBuilder()
-                    .addOutputs(output("label", "INT64", 1))
-                    .addRawOutputContents(ByteString.copyFrom(new byte[7]))
-                    .build()))
-        .isEmpty();
+    assertThat(PredictionReader.read(raw("label", "INT64", new byte[7], 1))).isEmpty();
     // Booleans and strings are no prediction; a negative class is none either.
-    assertThat(
-            PredictionReader.read(
-                ModelInferResponse.newBuilder()
-                    .addOutputs(
-                        output("label", "BOOL", 1)
-                            .setContents(InferTensorContents.newBuilder().addBoolContents(true)))
-                    .build()))
+    assertThat(PredictionReader.read(typed("label", "BOOL", contents().addBoolContents(true), 1)))
         .isEmpty();
     assertThat(
             PredictionReader.read(
-                ModelInferResponse.newBuilder()
-                    .addOutputs(
-                        output("label", "BYTES", 1)
-                            .setContents(
-                                InferTensorContents.newBuilder()
-                                    .addBytesContents(ByteString.copyFromUtf8("setosa"))))
-                    .build()))
+                typed(
+                    "label",
+                    "BYTES",
+                    contents().addBytesContents(ByteString.copyFromUtf8("setosa")),
+                    1)))
         .isEmpty();
-    assertThat(
-            PredictionReader.read(
-                ModelInferResponse.newBuilder()
-                    .addOutputs(
-                        output("label", "INT32", 1)
-                            .setContents(InferTensorContents.newBuilder().addIntContents(-1)))
-                    .build()))
+    assertThat(PredictionReader.read(typed("label", "INT32", contents().addIntContents(-1), 1)))
         .isEmpty();
   }
 }
