@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  * ready. Run from the repository root after {@code ./mvnw -q package -DskipTests}: {@code
  * ORT_DISABLE_TELEMETRY=1 java -cp benchmarks/target/pier-benchmarks.jar
  * dev.pier.benchmarks.GatewayBenchmark [--key value ...]}; {@code --help} lists the keys.
+ *
+ * <p>The {@code gateway+shadow} path is the gateway path with a shadow: before each of its rows the
+ * endpoint's shadow is set to a second version of the same model at 100 % ({@code PUT
+ * /api/v1/endpoints/{e}/rollout/shadow}), and removed after it, so it is measured beside the same
+ * gateway without a shadow in one run; what the shadow recorded (answers, errors, agreement with
+ * the primary, copies dropped) is read from the rollout's comparison after each row.
  */
 public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
@@ -40,7 +46,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   enum Mode implements Harness.Route {
     IN_PROCESS,
     DIRECT,
-    GATEWAY;
+    GATEWAY,
+    GATEWAY_SHADOW;
 
     @Override
     public String label() {
@@ -48,9 +55,34 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         case IN_PROCESS -> "in-process ORT";
         case DIRECT -> "runtime direct, REST JSON";
         case GATEWAY -> "gateway → runtime, REST JSON";
+        case GATEWAY_SHADOW -> "gateway → runtime, REST JSON, shadow 100 %";
       };
     }
+
+    @Override
+    public String key() {
+      return this == GATEWAY_SHADOW ? "gateway+shadow" : Harness.Route.super.key();
+    }
   }
+
+  /**
+   * What the shadow recorded during one {@code gateway+shadow} row (its warm-up included), from the
+   * shadow target of the rollout's comparison.
+   *
+   * @param answered copies the shadow answered or failed
+   * @param compared answers whose predictions were compared with the primary's
+   * @param agreementRate the share of those that agreed, null without any
+   * @param dropped copies the gateway dropped because the shadow could not keep up
+   */
+  record ShadowRecord(
+      String model,
+      int concurrency,
+      long answered,
+      long errors,
+      long compared,
+      Double agreementRate,
+      long dropped,
+      long p50Nanos) {}
 
   /** The harness's settings; every one has a default, so a bare run measures everything. */
   record Options(
@@ -70,6 +102,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       defaults.put("pier-jar", "console-ui/target/pier.jar");
       defaults.put("runtime-jar", "serving-runtime/target/pier-runtime.jar");
       defaults.put("models-dir", "examples/target/model-repository");
+      // Also "gateway+shadow": the gateway with a shadow of the same model at 100 %.
       defaults.put("paths", "in-process,direct,gateway");
       // Start-up of pier.jar (embedded PostgreSQL, migrations, the runtime) and each model's load.
       defaults.put("startup-timeout", "180s");
@@ -102,6 +135,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private final Options options;
   private final HttpClient api = HttpClient.newHttpClient();
   private final Map<String, Integer> versions = new LinkedHashMap<>();
+  private final Map<String, Integer> shadowVersions = new LinkedHashMap<>();
+  private final List<ShadowRecord> shadowRecords = new ArrayList<>();
   private InProcessModels inProcess;
   private ChildProcess pier;
   private ProcessHandle runtime;
@@ -172,9 +207,34 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     }
   }
 
-  /** Registers the model, uploads its version and puts it behind an endpoint of the same name. */
+  /**
+   * Registers the model, uploads its version and puts it behind an endpoint of the same name; for
+   * the {@code gateway+shadow} path, uploads the same file a second time as the shadow's version.
+   */
   private void register(String model) throws IOException, InterruptedException {
     call("POST", "/api/v1/models", json("{\"name\":\"" + model + "\"}"), 201);
+    versions.put(model, upload(model));
+    call(
+        "POST",
+        "/api/v1/endpoints",
+        json(
+            "{\"name\":\""
+                + model
+                + "\",\"model\":\""
+                + model
+                + "\",\"version\":"
+                + versions.get(model)
+                + "}"),
+        201);
+    System.out.println("registered " + model + " version " + versions.get(model));
+    if (options.routes().contains(Mode.GATEWAY_SHADOW)) {
+      shadowVersions.put(model, upload(model));
+      System.out.println("shadow of " + model + ": version " + shadowVersions.get(model));
+    }
+  }
+
+  /** Uploads the model's file as a new version of it; returns the version's number. */
+  private int upload(String model) throws IOException, InterruptedException {
     Path file = ModelFiles.modelFile(options.modelsDirectory(), model);
     String boundary = "pier-benchmark-" + System.nanoTime();
     ByteArrayOutputStream multipart = new ByteArrayOutputStream();
@@ -198,26 +258,81 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     if (!number.find()) {
       throw new IOException("no version number in the upload's answer: " + version);
     }
-    versions.put(model, Integer.parseInt(number.group(1)));
-    call(
-        "POST",
-        "/api/v1/endpoints",
-        json(
-            "{\"name\":\""
-                + model
-                + "\",\"model\":\""
-                + model
-                + "\",\"version\":"
-                + versions.get(model)
-                + "}"),
-        201);
-    System.out.println("registered " + model + " version " + versions.get(model));
+    return Integer.parseInt(number.group(1));
   }
 
   private static HttpRequest.Builder json(String body) {
     return HttpRequest.newBuilder()
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  /**
+   * Sets the endpoint's shadow to {@code version} at 100 % (null: no shadow); with a version, waits
+   * until the gateway copies to it.
+   */
+  private void shadow(String endpoint, Integer version) throws IOException, InterruptedException {
+    String rollout = "/api/v1/endpoints/" + endpoint + "/rollout";
+    call(
+        "PUT",
+        rollout + "/shadow",
+        HttpRequest.newBuilder()
+            .header("Content-Type", "application/json")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    version == null ? "{}" : "{\"version\":" + version + ",\"percent\":100}")),
+        200);
+    if (version == null) {
+      return;
+    }
+    Pattern serving = Pattern.compile("\"shadow\"\\s*:\\s*\\{[^{}]*\"state\"\\s*:\\s*\"SERVING\"");
+    long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+    while (true) {
+      String state = call("GET", rollout, HttpRequest.newBuilder().GET(), 200);
+      if (serving.matcher(state).find()) {
+        return;
+      }
+      checkDeadline(deadline, "the shadow of " + endpoint + " serving: " + state);
+      Thread.sleep(POLL);
+    }
+  }
+
+  /**
+   * The shadow target of the endpoint's comparison once the copies still in flight after a row are
+   * recorded: read until two reads 200 ms apart agree (at most 10 s).
+   */
+  private ShadowRecord shadowRecord(String endpoint, int concurrency)
+      throws IOException, InterruptedException {
+    String path = "/api/v1/endpoints/" + endpoint + "/rollout/comparison";
+    Pattern target = Pattern.compile("\"shadow\"\\s*:\\s*\\{([^{}]*)\\}");
+    String previous = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      Matcher shadow = target.matcher(call("GET", path, HttpRequest.newBuilder().GET(), 200));
+      String current = shadow.find() ? shadow.group(1) : "";
+      boolean settled = current.equals(previous) || System.nanoTime() - deadline > 0;
+      if (settled) {
+        double agreement = number(current, "shadowAgreementRate", Double.NaN);
+        return new ShadowRecord(
+            endpoint,
+            concurrency,
+            (long) number(current, "requests", 0),
+            (long) number(current, "errors", 0),
+            (long) number(current, "shadowCompared", 0),
+            Double.isNaN(agreement) ? null : agreement,
+            (long) number(current, "shadowDropped", 0),
+            (long) number(current, "p50Nanos", 0));
+      }
+      previous = current;
+      Thread.sleep(POLL);
+    }
+  }
+
+  /** A number field of a flat JSON object's text; {@code absent} when missing or null. */
+  private static double number(String object, String field, double absent) {
+    Matcher value =
+        Pattern.compile("\"" + field + "\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)").matcher(object);
+    return value.find() ? Double.parseDouble(value.group(1)) : absent;
   }
 
   /** Sends a control-plane API request; fails unless it answers {@code expected} (or 200). */
@@ -300,7 +415,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
   /** The port and the complete HTTP request of a path; the body is the same on both. */
   private int port(Mode route) {
-    return route == Mode.GATEWAY ? pierPort : runtimePort;
+    return route == Mode.DIRECT ? runtimePort : pierPort;
   }
 
   private byte[] httpRequest(Workload workload, Mode route) {
@@ -308,7 +423,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     // The runtime serves the registry's model name and version; the gateway the endpoint's name
     // (and forwards to exactly that versioned path).
     String path =
-        route == Mode.GATEWAY
+        route != Mode.DIRECT
             ? "/v2/models/" + model + "/infer"
             : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
     return workload.httpRequest(port(route), path);
@@ -331,6 +446,27 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     if (route == Mode.IN_PROCESS) {
       return LoadRunner.run(() -> inProcess.caller(workload), concurrency, warmup, duration);
     }
+    if (route != Mode.GATEWAY_SHADOW) {
+      return remoteRow(workload, route, concurrency, warmup, duration);
+    }
+    String endpoint = workload.model();
+    shadow(endpoint, shadowVersions.get(endpoint));
+    try {
+      LoadRunner.Result result = remoteRow(workload, route, concurrency, warmup, duration);
+      if (!duration.isZero()) {
+        ShadowRecord shadow = shadowRecord(endpoint, concurrency);
+        shadowRecords.add(shadow);
+        System.out.println(shadow);
+      }
+      return result;
+    } finally {
+      shadow(endpoint, null);
+    }
+  }
+
+  private LoadRunner.Result remoteRow(
+      Workload workload, Mode route, int concurrency, Duration warmup, Duration duration)
+      throws Exception {
     // Both processes on every remote path: the control plane's CPU during direct calls is its
     // idle cost (heartbeats, scheduler), to read the gateway rows against.
     return LoadRunner.run(
@@ -369,6 +505,56 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   @Override
   String settings() {
     return "; one local runtime under the control plane";
+  }
+
+  /**
+   * The callers' latency and throughput with the shadow beside the same gateway without it, and
+   * what the shadow recorded, per model and concurrency.
+   */
+  @Override
+  String sections() {
+    if (shadowRecords.isEmpty()) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "\n## Shadow at 100 %\n\n"
+                + "Callers' numbers through the gateway with the shadow against without it (same"
+                + " run), and what the shadow recorded during its row (warm-up included).\n\n"
+                + "| Model | Concurrency | p50 without → with (µs) | p99 without → with (µs)"
+                + " | Throughput with / without | Shadow answers | Shadow errors | Compared"
+                + " | Agreement | Dropped | Shadow p50 (µs) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (ShadowRecord shadow : shadowRecords) {
+      LoadRunner.Result without = find(shadow.model(), Mode.GATEWAY, shadow.concurrency());
+      LoadRunner.Result with = find(shadow.model(), Mode.GATEWAY_SHADOW, shadow.concurrency());
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %s | %,d | %,d | %,d | %s | %,d | %.0f |%n",
+              shadow.model(),
+              shadow.concurrency(),
+              without == null || with == null
+                  ? "–"
+                  : String.format(
+                      Locale.ROOT, "%.0f → %.0f", without.p50Nanos() / 1e3, with.p50Nanos() / 1e3),
+              without == null || with == null
+                  ? "–"
+                  : String.format(
+                      Locale.ROOT, "%.0f → %.0f", without.p99Nanos() / 1e3, with.p99Nanos() / 1e3),
+              without == null || with == null || without.throughput() == 0
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.2f×", with.throughput() / without.throughput()),
+              shadow.answered(),
+              shadow.errors(),
+              shadow.compared(),
+              shadow.agreementRate() == null
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.1f %%", 100 * shadow.agreementRate()),
+              shadow.dropped(),
+              shadow.p50Nanos() / 1e3));
+    }
+    return out.toString();
   }
 
   @Override

@@ -113,6 +113,11 @@ abstract class Harness<R extends Harness.Route> {
   /** Adds this harness's targets to {@link #report}, comparing the measured rows. */
   abstract void checkTargets();
 
+  /** Markdown sections of this harness's own after the targets, e.g. "\n## More\n..."; none. */
+  String sections() {
+    return "";
+  }
+
   /** The Markdown report: machine and settings, the rows, the targets. */
   private String markdown() {
     checkTargets();
@@ -124,7 +129,8 @@ abstract class Harness<R extends Harness.Route> {
         + ".\n\n"
         + report.table()
         + "\n## Targets\n\n"
-        + report.targets();
+        + report.targets()
+        + sections();
   }
 
   /** Deletes what is left of the harness's copies (files or trees) in its temporary directory. */

@@ -44,7 +44,7 @@ class Gateway implements DisposableBean {
   private static final String INFER = "/infer";
 
   /** Answers larger than this are not parsed for predictions: statistics must stay cheap. */
-  private static final int LARGEST_ANSWER_READ = 256 * 1024;
+  static final int LARGEST_ANSWER_READ = 256 * 1024;
 
   private final Routing routing;
   private final TrafficStatistics statistics;
@@ -52,12 +52,17 @@ class Gateway implements DisposableBean {
       new RuntimeHttp(CONNECT_TIMEOUT, RuntimeChannels.MAX_MESSAGE_BYTES);
   private final ShadowTraffic shadows;
 
-  Gateway(Routing routing, TrafficStatistics statistics) {
+  Gateway(Routing routing, TrafficStatistics statistics, RuntimeChannels channels) {
     this.routing = routing;
     this.statistics = statistics;
-    this.shadows = new ShadowTraffic(routing, statistics, http);
+    this.shadows = new ShadowTraffic(routing, statistics, http, channels);
     routing.onPublish(
         servers -> http.retain(servers.values().stream().map(Routing.Target::restUrl).toList()));
+  }
+
+  /** The shadow copies of REST and gRPC inference: the same threads and drop count for both. */
+  ShadowTraffic shadows() {
+    return shadows;
   }
 
   /** An inference answer and the target that gave it. */

@@ -40,6 +40,7 @@ public class GrpcGateway implements SmartLifecycle {
       Routing routing,
       RuntimeChannels channels,
       TrafficStatistics statistics,
+      Gateway gateway,
       GatewayCredentials credentials,
       EndpointAccess access) {
     this.configuredPort = properties.gateway().grpcPort();
@@ -50,8 +51,9 @@ public class GrpcGateway implements SmartLifecycle {
             .maxInboundMessageSize(RuntimeChannels.MAX_MESSAGE_BYTES)
             .addService(
                 ServerInterceptors.intercept(
-                    new GrpcGatewayService(routing, channels, statistics),
-                    GrpcGatewayService.REQUEST_HEADERS,
+                    new GrpcGatewayService(routing, channels, statistics, gateway.shadows()),
+                    GrpcGatewayService.CALL_CONTEXT,
+                    // Last, so it runs first: nothing is forwarded for a caller it refuses.
                     new GrpcAuthentication(credentials, access)))
             .addService(health.getHealthService())
             .build();

@@ -2,6 +2,7 @@ package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
+import dev.pier.controlplane.traffic.PredictionReader;
 import dev.pier.controlplane.traffic.TrafficStatistics;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferRequest;
@@ -21,6 +22,7 @@ import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -30,10 +32,12 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -52,35 +56,99 @@ import org.slf4j.LoggerFactory;
  * deadline when that is sooner. The routing lease is released exactly once, when the runtime's call
  * closes (or at once when no call could be made). The repository RPCs are the control plane's
  * business, not a client's: they answer {@code UNIMPLEMENTED}.
+ *
+ * <p>{@code ModelInfer} follows the endpoint's traffic policy like REST inference: the canary split
+ * (sticky by a request header read from the call's metadata); when the primary fails — no answer,
+ * the deadline, or a status that means the server failed ({@link #serverFailure}) — and a fallback
+ * is ready, the fallback answers instead; the answer's {@code pier-target} metadata (in the
+ * headers, or in the trailers of an error) says which target answered. A successful answer may be
+ * copied to the shadow ({@link ShadowTraffic}) after the caller's answer is on its way. Each
+ * target's outcome, latency and predictions ({@link PredictionReader}) go to {@link
+ * TrafficStatistics}.
  */
 final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   static final String NAME = "pier-gateway";
   private static final Logger log = LoggerFactory.getLogger(GrpcGatewayService.class);
   private static final int ATTEMPTS = 2;
 
-  /** The call's request headers, for the sticky split: kept in the call's gRPC context. */
-  private static final Context.Key<Metadata> HEADERS = Context.key("pier-request-headers");
+  /** Which target answered an inference, like REST's {@code Pier-Target} header. */
+  static final Metadata.Key<String> TARGET =
+      Metadata.Key.of(
+          GatewayServlet.TARGET_HEADER.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Puts each call's headers into its context, where {@link #forward} finds them. */
-  static final ServerInterceptor REQUEST_HEADERS =
+  /** The client's call, kept in the call's gRPC context, where {@link #forward} finds it. */
+  private static final Context.Key<GatewayCall<?, ?>> CALL = Context.key("pier-gateway-call");
+
+  /** Wraps each call in a {@link GatewayCall} and puts it into the call's context. */
+  static final ServerInterceptor CALL_CONTEXT =
       new ServerInterceptor() {
         @Override
         public <Q, A> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+          GatewayCall<Q, A> gatewayCall = new GatewayCall<>(call, headers);
           return Contexts.interceptCall(
-              Context.current().withValue(HEADERS, headers), call, headers, next);
+              Context.current().withValue(CALL, gatewayCall), gatewayCall, headers, next);
         }
       };
+
+  /**
+   * A client's call to the gateway: its request headers (for a sticky split) and, once it is known,
+   * the target that answers it, sent back as {@link #TARGET} in the answer's headers or, for an
+   * error answered without headers, in its trailers.
+   */
+  private static final class GatewayCall<Q, A>
+      extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
+    private final Metadata requestHeaders;
+    private volatile String target;
+    private volatile boolean headersSent;
+
+    GatewayCall(ServerCall<Q, A> call, Metadata requestHeaders) {
+      super(call);
+      this.requestHeaders = requestHeaders;
+    }
+
+    @Override
+    public void sendHeaders(Metadata headers) {
+      String answeredBy = target;
+      if (answeredBy != null) {
+        headers.put(TARGET, answeredBy);
+      }
+      headersSent = true;
+      super.sendHeaders(headers);
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      String answeredBy = target;
+      if (answeredBy != null && !headersSent) {
+        trailers.put(TARGET, answeredBy);
+      }
+      super.close(status, trailers);
+    }
+  }
+
+  /**
+   * What an inference adds to forwarding: the predictions read from an answer for the statistics,
+   * and the copy for the shadow given the primary's predictions.
+   */
+  private record Inference<A>(
+      Function<A, List<Prediction>> predictions, Consumer<List<Prediction>> shadow) {}
 
   private final Routing routing;
   private final RuntimeChannels channels;
   private final TrafficStatistics statistics;
+  private final ShadowTraffic shadows;
   private final String version;
 
-  GrpcGatewayService(Routing routing, RuntimeChannels channels, TrafficStatistics statistics) {
+  GrpcGatewayService(
+      Routing routing,
+      RuntimeChannels channels,
+      TrafficStatistics statistics,
+      ShadowTraffic shadows) {
     this.routing = routing;
     this.channels = channels;
     this.statistics = statistics;
+    this.shadows = shadows;
     String implementation = GrpcGatewayService.class.getPackage().getImplementationVersion();
     this.version = implementation == null ? "development" : implementation;
   }
@@ -146,6 +214,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
                 .setVersion(Integer.toString(lease.version()))
                 .build(),
         answer -> answer.toBuilder().setName(endpoint).build(),
+        null,
         observer);
   }
 
@@ -156,13 +225,55 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         endpoint,
         request.getModelVersion(),
         GRPCInferenceServiceGrpc.getModelInferMethod(),
-        lease ->
-            request.toBuilder()
-                .setModelName(lease.model())
-                .setModelVersion(Integer.toString(lease.version()))
-                .build(),
+        lease -> forRuntime(request, lease),
         answer -> answer.toBuilder().setModelName(endpoint).build(),
+        new Inference<>(
+            GrpcGatewayService::predictions, primary -> shadows.copy(endpoint, request, primary)),
         observer);
+  }
+
+  /** The client's inference request as the lease's runtime serves it: registry name and version. */
+  static ModelInferRequest forRuntime(ModelInferRequest request, Routing.Lease lease) {
+    return request.toBuilder()
+        .setModelName(lease.model())
+        .setModelVersion(Integer.toString(lease.version()))
+        .build();
+  }
+
+  /** A call to the lease's runtime over its persistent channel; throws once shutting down. */
+  static <Q, A> ClientCall<Q, A> newCall(
+      RuntimeChannels channels,
+      Routing.Lease lease,
+      MethodDescriptor<Q, A> method,
+      Deadline deadline) {
+    return channels
+        .channel(lease.serverId(), lease.grpcTarget())
+        .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
+  }
+
+  /**
+   * The predictions of a runtime's answer, for the statistics; none for answers too large to read
+   * cheaply (the limit REST answers have).
+   */
+  static List<Prediction> predictions(ModelInferResponse answer) {
+    return answer.getSerializedSize() > Gateway.LARGEST_ANSWER_READ
+        ? List.of()
+        : PredictionReader.read(answer);
+  }
+
+  /**
+   * Whether a runtime call's status means that the server failed, not the caller: what a fallback
+   * is for and an error rate counts, as no answer, a timeout or a 5xx are on REST. The runtime's
+   * {@code INTERNAL}, {@code UNAVAILABLE} and {@code RESOURCE_EXHAUSTED} (overloaded) are its 500
+   * and 503; {@code DEADLINE_EXCEEDED} is the gateway's 504; {@code UNKNOWN} and {@code DATA_LOSS}
+   * are a call that broke. The caller's own mistakes ({@code INVALID_ARGUMENT}, {@code NOT_FOUND},
+   * {@code UNIMPLEMENTED} for an unsupported parameter…) and a cancelled call are not.
+   */
+  static boolean serverFailure(Status.Code code) {
+    return switch (code) {
+      case INTERNAL, UNKNOWN, UNAVAILABLE, DEADLINE_EXCEEDED, DATA_LOSS, RESOURCE_EXHAUSTED -> true;
+      default -> false;
+    };
   }
 
   private <Q, A> void forward(
@@ -171,6 +282,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       MethodDescriptor<Q, A> method,
       Function<Routing.Lease, Q> request,
       UnaryOperator<A> rename,
+      Inference<A> inference,
       StreamObserver<A> observer) {
     Integer pinned;
     try {
@@ -185,27 +297,33 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
             method,
             request,
             rename,
+            inference,
             (ServerCallStreamObserver<A>) observer,
             Context.current().getDeadline(),
-            HEADERS.get())
+            CALL.get())
         .attempt();
   }
 
-  /** One client request: up to {@link #ATTEMPTS} calls to runtimes, one after the other. */
+  /**
+   * One client request: up to {@link #ATTEMPTS} calls to the primary's replicas, one after the
+   * other, then, for an inference whose primary failed, up to as many to the fallback's.
+   */
   private final class Forwarding<Q, A> {
     private final String endpoint;
     private final Integer pinned;
     private final MethodDescriptor<Q, A> method;
     private final Function<Routing.Lease, Q> request;
     private final UnaryOperator<A> rename;
+    private final Inference<A> inference;
     private final ServerCallStreamObserver<A> observer;
     private final Deadline clientDeadline;
-    private final Metadata headers;
+    private final GatewayCall<?, ?> call;
     private final Set<UUID> failed = new HashSet<>();
     private long attemptStart;
     private int attempts;
     private Status lastFailure;
     private Deadline deadline;
+    private Failed primaryFailure; // set once the fallback is tried
     private volatile ClientCall<Q, A> current;
 
     Forwarding(
@@ -214,46 +332,59 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         MethodDescriptor<Q, A> method,
         Function<Routing.Lease, Q> request,
         UnaryOperator<A> rename,
+        Inference<A> inference,
         ServerCallStreamObserver<A> observer,
         Deadline clientDeadline,
-        Metadata headers) {
-      this.headers = headers;
+        GatewayCall<?, ?> call) {
       this.endpoint = endpoint;
       this.pinned = pinned;
       this.method = method;
       this.request = request;
       this.rename = rename;
+      this.inference = inference;
       this.observer = observer;
       this.clientDeadline = clientDeadline;
+      this.call = call;
       observer.setOnCancelHandler(
           () -> {
-            ClientCall<Q, A> call = current;
-            if (call != null) {
-              call.cancel("the client cancelled the call", null);
+            ClientCall<Q, A> runtimeCall = current;
+            if (runtimeCall != null) {
+              runtimeCall.cancel("the client cancelled the call", null);
             }
           });
     }
 
-    /** Picks a replica and calls it; called again from {@link #closed} to retry. */
+    /** Picks a replica and calls it; called again from {@link #closed} to retry or fall back. */
     void attempt() {
       attempts++;
       attemptStart = System.nanoTime();
       Routing.Lease lease;
       try {
+        Routing.Choice choice =
+            primaryFailure != null
+                ? routing.acquireFallback(endpoint, failed)
+                : routing.acquire(endpoint, pinned, this::header, failed);
         lease =
-            switch (routing.acquire(endpoint, pinned, this::header, failed)) {
+            switch (choice) {
               case Routing.Choice.Chosen chosen -> chosen.lease();
               case Routing.Choice.UnknownEndpoint ignored -> throw unknownEndpoint(endpoint);
               case Routing.Choice.UnknownVersion ignored -> throw unknownVersion(endpoint, pinned);
-              case Routing.Choice.NotReady ignored ->
-                  throw new Failure(
-                      Status.UNAVAILABLE.withDescription(
-                          lastFailure == null
-                              ? "endpoint '" + endpoint + "' has no ready replica yet"
-                              : unreachable()));
+              case Routing.Choice.NotReady ignored -> null;
             };
       } catch (Failure failure) {
         fail(failure.status());
+        return;
+      }
+      if (lease == null) {
+        if (primaryFailure != null) {
+          answer(primaryFailure); // no fallback (left) to answer: the primary's failure stands
+        } else {
+          fail(
+              Status.UNAVAILABLE.withDescription(
+                  lastFailure == null
+                      ? "endpoint '" + endpoint + "' has no ready replica yet"
+                      : unreachable()));
+        }
         return;
       }
       if (deadline == null) {
@@ -262,13 +393,10 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
           deadline = clientDeadline;
         }
       }
-      ClientCall<Q, A> call;
+      ClientCall<Q, A> runtimeCall;
       Q forwarded;
       try {
-        call =
-            channels
-                .channel(lease.serverId(), lease.grpcTarget())
-                .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
+        runtimeCall = newCall(channels, lease, method, deadline);
         forwarded = request.apply(lease);
       } catch (RuntimeException e) {
         routing.release(lease);
@@ -276,13 +404,13 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         fail(Status.UNAVAILABLE.withDescription("the gateway is shutting down"));
         return;
       }
-      current = call;
-      call.start(new Answer(lease), new Metadata());
-      call.sendMessage(forwarded);
-      call.halfClose();
-      call.request(2);
+      current = runtimeCall;
+      runtimeCall.start(new Answer(lease), new Metadata());
+      runtimeCall.sendMessage(forwarded);
+      runtimeCall.halfClose();
+      runtimeCall.request(2);
       if (observer.isCancelled()) {
-        call.cancel("the client cancelled the call", null);
+        runtimeCall.cancel("the client cancelled the call", null);
       }
     }
 
@@ -314,75 +442,77 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
     /** A request header by name, for a sticky split; null when absent or not a gRPC key. */
     private String header(String name) {
-      if (headers == null) {
+      if (call == null) {
         return null;
       }
       try {
-        return headers.get(
+        return call.requestHeaders.get(
             Metadata.Key.of(name.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER));
       } catch (IllegalArgumentException e) {
         return null;
       }
     }
 
-    /**
-     * Counts an inference's outcome against its target: server-side failures (not bad input) are
-     * errors. Predictions are only read from REST answers.
-     */
-    private void record(Routing.Lease lease, Status status) {
-      if (method == GRPCInferenceServiceGrpc.getModelInferMethod()) {
-        boolean error =
-            switch (status.getCode()) {
-              case INTERNAL,
-                  UNKNOWN,
-                  UNAVAILABLE,
-                  DEADLINE_EXCEEDED,
-                  DATA_LOSS,
-                  RESOURCE_EXHAUSTED ->
-                  true;
-              default -> false;
-            };
-        statistics
-            .statsFor(endpoint, lease.variant().label())
-            .record(System.nanoTime() - attemptStart, error, Prediction.NONE);
-      }
-    }
-
     private void closed(
         Routing.Lease lease, Status status, Metadata trailers, boolean answered, A message) {
-      boolean unreachedOnce =
-          status.getCode() == Status.Code.UNAVAILABLE && !answered && attempts < ATTEMPTS;
-      if (!unreachedOnce || observer.isCancelled()) {
-        record(lease, status);
-      }
-      if (status.isOk()) {
-        if (message == null) {
-          fail(Status.INTERNAL.withDescription("the runtime answered no message"));
-        } else {
-          answer(message);
-        }
-        return;
-      }
+      long latency = System.nanoTime() - attemptStart;
+      // UNAVAILABLE before the runtime sent anything: it could not be reached or is not ready.
       boolean unreached = status.getCode() == Status.Code.UNAVAILABLE && !answered;
       if (unreached && !observer.isCancelled()) {
         failed.add(lease.serverId());
         lastFailure = status;
         if (attempts < ATTEMPTS) {
           attempt();
-        } else {
-          fail(Status.UNAVAILABLE.withDescription(unreachable()));
+          return;
         }
+      }
+      // The target's outcome; a runtime's own status keeps its trailers and names the target.
+      Failed outcome;
+      if (status.isOk()) {
+        outcome =
+            message != null
+                ? null
+                : new Failed(
+                    Status.INTERNAL.withDescription("the runtime answered no message"), null, null);
+      } else if (unreached) {
+        outcome = new Failed(Status.UNAVAILABLE.withDescription(unreachable()), null, null);
+      } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        outcome =
+            new Failed(
+                Status.DEADLINE_EXCEEDED.withDescription(
+                    deadline == clientDeadline
+                        ? "endpoint '" + endpoint + "' did not answer within the call's deadline"
+                        : "endpoint '" + endpoint + "' did not answer within " + lease.timeout()),
+                null,
+                null);
+      } else {
+        outcome = new Failed(status, trailers, inference == null ? null : lease.variant());
+      }
+      if (inference == null) {
+        answer(outcome, message, null);
         return;
       }
-      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-        fail(
-            Status.DEADLINE_EXCEEDED.withDescription(
-                deadline == clientDeadline
-                    ? "endpoint '" + endpoint + "' did not answer within the call's deadline"
-                    : "endpoint '" + endpoint + "' did not answer within " + lease.timeout()));
+      boolean failure = outcome != null && serverFailure(outcome.status().getCode());
+      List<Prediction> predictions =
+          outcome == null ? inference.predictions().apply(message) : List.of();
+      statistics.statsFor(endpoint, lease.variant().label()).record(latency, failure, predictions);
+      if (failure && pinned == null && primaryFailure == null && !observer.isCancelled()) {
+        primaryFailure = outcome;
+        attempts = 0;
+        failed.clear();
+        lastFailure = null;
+        deadline = null; // the fallback gets the endpoint's timeout of its own, like on REST
+        attempt();
         return;
       }
-      reply(() -> observer.onError(status.asRuntimeException(trailers)));
+      if (primaryFailure != null && outcome != null && outcome.target() == null) {
+        answer(primaryFailure); // the fallback did not answer at all: the primary's failure stands
+        return;
+      }
+      answer(outcome, message, lease.variant());
+      if (outcome == null && primaryFailure == null && pinned == null) {
+        inference.shadow().accept(predictions); // after the caller's answer is on its way
+      }
     }
 
     private String unreachable() {
@@ -393,13 +523,32 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       return "no replica of endpoint '" + endpoint + "' could be reached: " + cause;
     }
 
-    private void answer(A message) {
+    /**
+     * Answers the message, or the failure when there is one.
+     *
+     * @param target the target that answered the message, for {@link #TARGET}; null for none
+     */
+    private void answer(Failed failure, A message, Routing.Variant target) {
+      if (failure != null) {
+        answer(failure);
+        return;
+      }
+      if (target != null && call != null) {
+        call.target = target.label();
+      }
       A renamed = rename.apply(message);
       reply(
           () -> {
             observer.onNext(renamed);
             observer.onCompleted();
           });
+    }
+
+    private void answer(Failed failure) {
+      if (failure.target() != null && call != null) {
+        call.target = failure.target().label();
+      }
+      reply(() -> observer.onError(failure.status().asRuntimeException(failure.trailers())));
     }
 
     private void fail(Status status) {
@@ -417,6 +566,13 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       }
     }
   }
+
+  /**
+   * A failed call to a target, as it would be answered: the status, the runtime's trailers (null
+   * when the gateway made the status) and the target when the runtime itself answered (for {@link
+   * #TARGET}), else null.
+   */
+  private record Failed(Status status, Metadata trailers, Routing.Variant target) {}
 
   private static Integer version(String endpoint, String version) {
     if (endpoint.isEmpty()) {

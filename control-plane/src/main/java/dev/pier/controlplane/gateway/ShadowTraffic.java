@@ -3,22 +3,34 @@ package dev.pier.controlplane.gateway;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
 import dev.pier.controlplane.traffic.TrafficStatistics;
+import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.pier.runtime.grpc.proto.ModelInferRequest;
+import dev.pier.runtime.grpc.proto.ModelInferResponse;
+import io.grpc.ClientCall;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Copies of requests sent to an endpoint's shadow version, off the caller's thread: the caller's
  * answer is never delayed or changed. The shadow's answer is discarded after its outcome, latency
  * and predictions are recorded, with whether its predictions agree with the primary's. When the
- * copies pile up (a slow shadow), new ones are dropped and counted rather than queued without
- * bound.
+ * copies pile up (a slow shadow), new ones are dropped and counted (the shadow target's {@code
+ * shadowDropped}) rather than queued without bound.
+ *
+ * <p>REST copies are sent by this class's two threads over the gateway's pooled connections, at
+ * most {@value #QUEUED} waiting for them. gRPC copies are handed to the same threads only to build
+ * and start the call, which then runs asynchronously over the runtime's channel (no thread waits
+ * for it); at most {@value #QUEUED} gRPC copies are in flight at once.
  */
 final class ShadowTraffic implements AutoCloseable {
   private static final int THREADS = 2;
@@ -27,6 +39,7 @@ final class ShadowTraffic implements AutoCloseable {
   private final Routing routing;
   private final TrafficStatistics statistics;
   private final RuntimeHttp http;
+  private final RuntimeChannels channels;
   private final ThreadPoolExecutor executor =
       new ThreadPoolExecutor(
           THREADS,
@@ -35,13 +48,24 @@ final class ShadowTraffic implements AutoCloseable {
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(QUEUED),
           Thread.ofPlatform().name("pier-gateway-shadow-", 0).daemon().factory(),
-          new ThreadPoolExecutor.AbortPolicy());
-  private final AtomicLong dropped = new AtomicLong();
+          // A full queue drops the copy without an exception: drops are frequent under overload.
+          (task, pool) -> dropped((Copy) task));
+  private final AtomicInteger grpcInFlight = new AtomicInteger();
 
-  ShadowTraffic(Routing routing, TrafficStatistics statistics, RuntimeHttp http) {
+  /** One queued copy: its lease, how it is sent, and whether it counts as a gRPC copy in flight. */
+  private record Copy(Routing.Lease lease, Runnable send, boolean grpc) implements Runnable {
+    @Override
+    public void run() {
+      send.run();
+    }
+  }
+
+  ShadowTraffic(
+      Routing routing, TrafficStatistics statistics, RuntimeHttp http, RuntimeChannels channels) {
     this.routing = routing;
     this.statistics = statistics;
     this.http = http;
+    this.channels = channels;
   }
 
   /**
@@ -60,18 +84,44 @@ final class ShadowTraffic implements AutoCloseable {
       return;
     }
     Routing.Lease lease = chosen.get();
-    byte[] copy = Arrays.copyOf(body, bodyLength);
-    try {
-      executor.execute(() -> send(lease, copy, contentType, headerLength, primary));
-    } catch (RejectedExecutionException e) {
-      routing.release(lease);
-      dropped.incrementAndGet();
+    if (executor.getQueue().remainingCapacity() == 0) {
+      drop(lease); // no copy of the body for nothing
+      return;
     }
+    byte[] copy = Arrays.copyOf(body, bodyLength);
+    executor.execute(
+        new Copy(lease, () -> send(lease, copy, contentType, headerLength, primary), false));
   }
 
-  /** Copies not sent because the shadow could not keep up. */
-  long dropped() {
-    return dropped.get();
+  /**
+   * If the endpoint has a ready shadow and this call is in its share, sends it a copy of the gRPC
+   * {@code request} (immutable, so shared as it is).
+   */
+  void copy(String endpoint, ModelInferRequest request, List<Prediction> primary) {
+    Optional<Routing.Lease> chosen = routing.acquireShadow(endpoint);
+    if (chosen.isEmpty()) {
+      return;
+    }
+    Routing.Lease lease = chosen.get();
+    if (grpcInFlight.incrementAndGet() > QUEUED) {
+      grpcInFlight.decrementAndGet();
+      drop(lease);
+      return;
+    }
+    executor.execute(new Copy(lease, () -> send(lease, request, primary), true));
+  }
+
+  /** A copy the executor refused: its queue is full, or the gateway is shutting down. */
+  private void dropped(Copy copy) {
+    if (copy.grpc()) {
+      grpcInFlight.decrementAndGet();
+    }
+    drop(copy.lease());
+  }
+
+  private void drop(Routing.Lease lease) {
+    routing.release(lease);
+    statistics.recordShadowDropped(lease.endpoint());
   }
 
   private void send(
@@ -101,9 +151,74 @@ final class ShadowTraffic implements AutoCloseable {
     } finally {
       routing.release(lease);
     }
+    record(lease, System.nanoTime() - start, failed, predictions, primary);
+  }
+
+  /** Starts the gRPC copy's call on a shadow thread; its answer arrives on the channel's thread. */
+  private void send(Routing.Lease lease, ModelInferRequest request, List<Prediction> primary) {
+    long start = System.nanoTime();
+    ClientCall<ModelInferRequest, ModelInferResponse> call;
+    ModelInferRequest copy;
+    try {
+      call =
+          GrpcGatewayService.newCall(
+              channels,
+              lease,
+              GRPCInferenceServiceGrpc.getModelInferMethod(),
+              Deadline.after(lease.timeout().toNanos(), TimeUnit.NANOSECONDS));
+      copy = GrpcGatewayService.forRuntime(request, lease);
+    } catch (RuntimeException e) {
+      // The gateway is shutting down: no copy, and nothing to record against the shadow.
+      grpcInFlight.decrementAndGet();
+      routing.release(lease);
+      return;
+    }
+    ClientCalls.asyncUnaryCall(
+        call,
+        copy,
+        new StreamObserver<>() {
+          private ModelInferResponse answer;
+
+          @Override
+          public void onNext(ModelInferResponse value) {
+            answer = value;
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            closed(Status.fromThrowable(failure));
+          }
+
+          @Override
+          public void onCompleted() {
+            closed(Status.OK);
+          }
+
+          private void closed(Status status) {
+            grpcInFlight.decrementAndGet();
+            routing.release(lease);
+            boolean failed =
+                GrpcGatewayService.serverFailure(status.getCode())
+                    || (status.isOk() && answer == null);
+            record(
+                lease,
+                System.nanoTime() - start,
+                failed,
+                failed ? List.of() : GrpcGatewayService.predictions(answer),
+                primary);
+          }
+        });
+  }
+
+  private void record(
+      Routing.Lease lease,
+      long latencyNanos,
+      boolean failed,
+      List<Prediction> predictions,
+      List<Prediction> primary) {
     statistics
         .statsFor(lease.endpoint(), Routing.Variant.SHADOW.label())
-        .record(System.nanoTime() - start, failed, predictions);
+        .record(latencyNanos, failed, predictions);
     if (!failed && !primary.isEmpty() && !predictions.isEmpty()) {
       statistics.recordShadow(lease.endpoint(), predictions.equals(primary));
     }
@@ -111,6 +226,8 @@ final class ShadowTraffic implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    for (Runnable unsent : executor.shutdownNow()) {
+      dropped((Copy) unsent);
+    }
   }
 }

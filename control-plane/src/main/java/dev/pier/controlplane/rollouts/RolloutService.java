@@ -239,6 +239,10 @@ public class RolloutService {
     }
     int percent =
         request.version() == null ? 0 : request.percent() == null ? 100 : request.percent();
+    if (!Objects.equals(current.traffic().shadowVersion(), request.version())) {
+      // Agreement and drops describe this shadow version only.
+      statistics.reset(endpoint, TrafficStatistics.SHADOW);
+    }
     return apply(
         current,
         RolloutEvent.Action.SHADOW_CHANGED,

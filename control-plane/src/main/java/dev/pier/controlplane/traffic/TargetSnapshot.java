@@ -23,6 +23,8 @@ import java.util.List;
  * @param shadowCompared requests whose shadow answer was compared with the primary's
  * @param shadowAgreed those where the predictions were equal
  * @param shadowAgreementRate shadowAgreed / shadowCompared, null without comparisons
+ * @param shadowDropped copies for this (shadow) target that the gateway dropped because earlier
+ *     ones had not been sent or answered yet
  * @param latencySampleNanos recent latencies in nanoseconds (bounded), for rank tests
  */
 public record TargetSnapshot(
@@ -42,6 +44,7 @@ public record TargetSnapshot(
     long shadowCompared,
     long shadowAgreed,
     Double shadowAgreementRate,
+    long shadowDropped,
     List<Long> latencySampleNanos) {
 
   public TargetSnapshot {
@@ -52,6 +55,6 @@ public record TargetSnapshot(
   /** A target nothing was recorded for. */
   public static TargetSnapshot empty(int windowSeconds) {
     return new TargetSnapshot(
-        windowSeconds, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, null, null, 0, 0, null, List.of());
+        windowSeconds, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, null, null, 0, 0, null, 0, List.of());
   }
 }

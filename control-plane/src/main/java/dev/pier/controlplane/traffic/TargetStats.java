@@ -107,6 +107,16 @@ public final class TargetStats {
     }
   }
 
+  /** Counts a copy for this (shadow) target that was dropped rather than queued without bound. */
+  public void recordDropped() {
+    long second = Math.floorDiv(nanoTime.getAsLong(), SECOND);
+    Bucket bucket = bucket(second);
+    synchronized (bucket) {
+      bucket.roll(second);
+      bucket.dropped++;
+    }
+  }
+
   private Bucket bucket(long second) {
     return buckets[(int) Math.floorMod(second, (long) windowSeconds)];
   }
@@ -126,6 +136,7 @@ public final class TargetStats {
     long errors = 0;
     long compared = 0;
     long agreed = 0;
+    long dropped = 0;
     long[] latencies = new long[LatencyHistogram.BUCKETS];
     long latencyCount = 0;
     long[] classes = new long[0];
@@ -142,6 +153,7 @@ public final class TargetStats {
         errors += bucket.errors;
         compared += bucket.compared;
         agreed += bucket.agreed;
+        dropped += bucket.dropped;
         bucket.latencies.addTo(latencies);
         latencyCount += bucket.latencies.total();
         if (bucket.classes.length > classes.length) {
@@ -193,6 +205,7 @@ public final class TargetStats {
         compared,
         agreed,
         compared == 0 ? null : (double) agreed / compared,
+        dropped,
         latencySample(oldest, second));
   }
 
@@ -215,6 +228,7 @@ public final class TargetStats {
     long errors;
     long compared;
     long agreed;
+    long dropped;
     final LatencyHistogram latencies = new LatencyHistogram();
     long[] classes = new long[0];
     long otherClasses;
@@ -234,6 +248,7 @@ public final class TargetStats {
       errors = 0;
       compared = 0;
       agreed = 0;
+      dropped = 0;
       latencies.clear();
       Arrays.fill(classes, 0);
       otherClasses = 0;

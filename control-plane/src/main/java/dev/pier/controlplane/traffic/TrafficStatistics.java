@@ -65,9 +65,25 @@ public class TrafficStatistics {
     statsFor(endpoint, SHADOW).recordAgreement(agreed);
   }
 
+  /**
+   * Counts a copy for the endpoint's shadow that was dropped because the shadow could not keep up;
+   * the count is the {@value #SHADOW} target's {@link TargetSnapshot#shadowDropped()}.
+   */
+  public void recordShadowDropped(String endpoint) {
+    statsFor(endpoint, SHADOW).recordDropped();
+  }
+
   /** Starts an endpoint's statistics from zero, as a new rollout does. */
   public void reset(String endpoint) {
     endpoints.computeIfPresent(endpoint, (e, targets) -> new ConcurrentHashMap<>());
+  }
+
+  /** Starts one target of an endpoint from zero, as a new shadow version does. */
+  public void reset(String endpoint, String target) {
+    Map<String, TargetStats> targets = endpoints.get(endpoint);
+    if (targets != null) {
+      targets.remove(target);
+    }
   }
 
   /** Drops everything about an endpoint that was deleted. */

@@ -43,6 +43,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,13 +56,16 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The gateway's OIP gRPC API against a real control plane (embedded PostgreSQL) and real runtime
- * processes: one endpoint served over gRPC, then a second replica killed under gRPC load.
+ * processes: one endpoint served over gRPC, then a second replica killed under gRPC load, then the
+ * endpoint's traffic policy over gRPC: a sticky canary, a fallback for a failing canary and shadow
+ * copies, all counted in the rollout's statistics with their predictions.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayGrpcIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String TOKEN = "gateway-grpc-it-token";
   private static final float[] SETOSA = {5.1f, 3.5f, 1.4f, 0.2f};
+  private static final String ROLLOUT = "/api/v1/endpoints/flowers/rollout";
 
   @TempDir static Path pierHome;
   @TempDir static Path secondRuntime;
@@ -368,14 +373,193 @@ class GatewayGrpcIT {
       seen.addAll(versions);
     }
     assertThat(seen).containsExactlyInAnyOrder("1", "2");
-    JsonNode targets =
-        api.get("/api/v1/endpoints/flowers/rollout/comparison").json().get("targets");
-    assertThat(
-            targets.get("stable").get("requests").asLong()
-                + targets.get("canary").get("requests").asLong())
-        .isGreaterThanOrEqualTo(90);
-    assertThat(api.postJson("/api/v1/endpoints/flowers/rollout/abort", "{}").status())
-        .isEqualTo(200);
+    JsonNode comparison = api.get(ROLLOUT + "/comparison").json();
+    JsonNode targets = comparison.get("targets");
+    long stable = targets.get("stable").get("requests").asLong();
+    long canary = targets.get("canary").get("requests").asLong();
+    assertThat(stable + canary).isGreaterThanOrEqualTo(90);
+    // Every answer's label (class 1) was read from the gRPC answers into the class shares.
+    assertThat(classCounts(targets.get("stable"))).containsExactly(0L, stable);
+    assertThat(classCounts(targets.get("canary"))).containsExactly(0L, canary);
+    JsonNode classes = metric(comparison, "classDistribution");
+    assertThat(classes.get("stable").asDouble()).isEqualTo(1.0);
+    assertThat(classes.get("canary").asDouble()).isEqualTo(1.0);
+    assertThat(api.postJson(ROLLOUT + "/abort", "{}").status()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(7)
+  void aFallbackAnswersForAFailingCanaryOverGrpcAndTheMetadataSaysSo() {
+    Response uploaded =
+        api.upload(
+            "/api/v1/models/iris/versions", ExampleModels.bytes(ExampleModels.alwaysFails()), null);
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+    int failing = uploaded.json().get("number").asInt();
+    putRollout("/fallback", "{\"version\": 2}");
+    Response started =
+        api.postJson(
+            ROLLOUT + "/canary", "{\"version\": " + failing + ", \"weightBasisPoints\": 10000}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(200);
+    awaitRollout("the canary serves", rollout -> serving(rollout, "canary"));
+    awaitRollout("the fallback serves", rollout -> serving(rollout, "fallback"));
+
+    for (int i = 0; i < 20; i++) {
+      Called called = call(setosa("flowers", ""));
+      assertThat(called.failure()).as("the caller gets an answer").isNull();
+      assertThat(called.answer().getModelName()).isEqualTo("flowers");
+      assertThat(called.answer().getModelVersion()).isEqualTo("2");
+      assertThat(typedLabel(called.answer())).isEqualTo(1);
+      assertThat(called.target()).isEqualTo("fallback");
+    }
+    // A pinned version never falls back: its own failure, named in the trailers.
+    Called pinned = call(setosa("flowers", Integer.toString(failing)));
+    assertThat(pinned.failure()).isNotNull();
+    assertThat(GrpcGatewayService.serverFailure(pinned.failure().getStatus().getCode()))
+        .as("%s is the server's failure", pinned.failure().getStatus())
+        .isTrue();
+    assertThat(pinned.target()).isEqualTo("pinned");
+
+    JsonNode targets = api.get(ROLLOUT + "/comparison").json().get("targets");
+    assertThat(targets.get("canary").get("errors").asLong()).isGreaterThanOrEqualTo(20);
+    assertThat(targets.get("fallback").get("requests").asLong()).isGreaterThanOrEqualTo(20);
+    assertThat(targets.get("fallback").get("errors").asLong()).isZero();
+    assertThat(classCounts(targets.get("fallback")).get(1)).isGreaterThanOrEqualTo(20L);
+
+    // Without a fallback the canary's failure reaches the caller, named like any answer.
+    putRollout("/fallback", "{}");
+    Called[] last = new Called[1];
+    Awaiting.until(
+        "calls fail once the fallback is gone",
+        WAIT,
+        () -> {
+          last[0] = call(setosa("flowers", ""));
+          return last[0].failure() != null;
+        },
+        () -> String.valueOf(last[0]));
+    assertThat(GrpcGatewayService.serverFailure(last[0].failure().getStatus().getCode())).isTrue();
+    assertThat(last[0].target()).isEqualTo("canary");
+    assertThat(api.postJson(ROLLOUT + "/abort", "{}").status()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(8)
+  void aShadowGetsCopiesOfGrpcCallsAndItsOutcomeAndAgreementAreRecorded() {
+    putRollout("/shadow", "{\"version\": 2, \"percent\": 100}");
+    awaitRollout("the shadow serves", rollout -> serving(rollout, "shadow"));
+    int calls = 50;
+    for (int i = 0; i < calls; i++) {
+      Called called = call(setosa("flowers", ""));
+      assertThat(called.failure()).isNull();
+      assertThat(called.answer().getModelVersion())
+          .as("the caller gets the primary's answer")
+          .isEqualTo("1");
+      assertThat(called.target()).isEqualTo("stable");
+    }
+    JsonNode shadow = awaitShadow(copy -> copy.get("shadowCompared").asLong() >= calls);
+    assertThat(shadow.get("requests").asLong()).isGreaterThanOrEqualTo(calls);
+    assertThat(shadow.get("errors").asLong()).isZero();
+    assertThat(shadow.get("shadowAgreementRate").asDouble()).isEqualTo(1.0);
+    assertThat(shadow.get("shadowDropped").asLong()).isZero();
+    assertThat(classCounts(shadow).get(1)).isGreaterThanOrEqualTo(calls);
+
+    // A shadow that fails: its errors are recorded, and the callers never notice.
+    int failing = api.get("/api/v1/models/iris").json().get("latestVersion").asInt();
+    putRollout("/shadow", "{\"version\": " + failing + ", \"percent\": 100}");
+    awaitRollout("the failing shadow serves", rollout -> serving(rollout, "shadow"));
+    for (int i = 0; i < 20; i++) {
+      Called called = call(setosa("flowers", ""));
+      assertThat(called.failure()).isNull();
+      assertThat(called.answer().getModelVersion()).isEqualTo("1");
+    }
+    JsonNode failingShadow = awaitShadow(copy -> copy.get("errors").asLong() >= 20);
+    assertThat(failingShadow.get("shadowCompared").asLong())
+        .as("a new shadow version starts from zero; a failed copy is not compared")
+        .isZero();
+    putRollout("/shadow", "{}");
+  }
+
+  /** A call's answer or failure, and the metadata it came back with. */
+  private record Called(
+      ModelInferResponse answer,
+      StatusRuntimeException failure,
+      Metadata headers,
+      Metadata trailers) {
+    /** The pier-target the gateway sent: in the headers of an answer, the trailers of an error. */
+    String target() {
+      String target = headers == null ? null : headers.get(GrpcGatewayService.TARGET);
+      return target != null || trailers == null ? target : trailers.get(GrpcGatewayService.TARGET);
+    }
+  }
+
+  private static Called call(ModelInferRequest request) {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+        gateway.withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+    try {
+      ModelInferResponse answer = stub.modelInfer(request);
+      return new Called(answer, null, headers.get(), trailers.get());
+    } catch (StatusRuntimeException e) {
+      return new Called(null, e, headers.get(), trailers.get());
+    }
+  }
+
+  private static void putRollout(String path, String json) {
+    Response changed =
+        api.send(
+            "PUT",
+            ROLLOUT + path,
+            "application/json",
+            json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+  }
+
+  private static boolean serving(JsonNode rollout, String target) {
+    JsonNode state = rollout.get(target);
+    return state != null && !state.isNull() && state.get("state").asString().equals("SERVING");
+  }
+
+  private static void awaitRollout(String description, Predicate<JsonNode> condition) {
+    JsonNode[] last = new JsonNode[1];
+    Awaiting.until(
+        description,
+        WAIT,
+        () -> {
+          last[0] = api.get(ROLLOUT).json();
+          return condition.test(last[0]);
+        },
+        () -> last[0] + "\n" + api.get("/api/v1/placements"));
+  }
+
+  /** The shadow target's statistics once {@code condition} holds for them. */
+  private static JsonNode awaitShadow(Predicate<JsonNode> condition) {
+    JsonNode[] shadow = new JsonNode[1];
+    Awaiting.until(
+        "the shadow's copies are recorded",
+        WAIT,
+        () -> {
+          shadow[0] = api.get(ROLLOUT + "/comparison").json().get("targets").get("shadow");
+          return shadow[0] != null && condition.test(shadow[0]);
+        },
+        () -> String.valueOf(shadow[0]));
+    return shadow[0];
+  }
+
+  private static List<Long> classCounts(JsonNode target) {
+    List<Long> counts = new ArrayList<>();
+    for (JsonNode count : target.get("classCounts")) {
+      counts.add(count.asLong());
+    }
+    return counts;
+  }
+
+  private static JsonNode metric(JsonNode comparison, String name) {
+    for (JsonNode metric : comparison.get("comparison").get("metrics")) {
+      if (metric.get("metric").asString().equals(name)) {
+        return metric;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + comparison);
   }
 
   private static ModelInferRequest setosa(String endpoint, String version) {

@@ -233,7 +233,7 @@ class RolloutIT {
   @Test
   @Order(5)
   void aFallbackAnswersForAFailingCanaryAndSaysSo() {
-    int failing = upload(alwaysFails()).json().get("number").asInt();
+    int failing = upload(ExampleModels.alwaysFails()).json().get("number").asInt();
     Response fallback =
         api.send("PUT", ROLLOUT + "/fallback", "application/json", bytes("{\"version\": 2}"));
     assertThat(fallback.status()).as(fallback.toString()).isEqualTo(200);
@@ -317,10 +317,6 @@ class RolloutIT {
       Response answer = api.postJson(INFER, SETOSA);
       assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     }
-  }
-
-  private static Path alwaysFails() {
-    return ExampleModels.directory().resolve("models-test/always_fails/1/model.onnx");
   }
 
   /** The version {@link #aFallbackAnswersForAFailingCanaryAndSaysSo} registered. */

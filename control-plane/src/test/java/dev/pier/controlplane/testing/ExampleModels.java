@@ -39,6 +39,11 @@ public final class ExampleModels {
     return directory().resolve("models-broken/truncated/1/model.onnx");
   }
 
+  /** Loads, but fails every inference of iris-shaped ([batch, 4]) features: a failing version. */
+  public static Path alwaysFails() {
+    return directory().resolve("models-test/always_fails/1/model.onnx");
+  }
+
   public static Path identity(String datatype) {
     return directory().resolve("models-test/identity_" + datatype + "/1/model.onnx");
   }

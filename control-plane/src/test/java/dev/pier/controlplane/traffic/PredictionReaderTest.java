@@ -85,7 +85,7 @@ class PredictionReaderTest {
 
   @Test
   void malformedOrUnexpectedAnswersGiveNothing() {
-    assertThat(PredictionReader.read(null)).isEmpty();
+    assertThat(PredictionReader.read((byte[]) null)).isEmpty();
     assertThat(PredictionReader.read(new byte[0])).isEmpty();
     assertThat(read("not json")).isEmpty();
     assertThat(read("[1,2,3]")).isEmpty();

@@ -179,6 +179,19 @@ class TargetStatsTest {
   }
 
   @Test
+  void droppedShadowCopiesAreCountedOverTheWindow() {
+    stats.recordDropped();
+    clock.addAndGet(30 * SECOND);
+    stats.recordDropped();
+    stats.recordDropped();
+    assertThat(stats.snapshot().shadowDropped()).isEqualTo(3);
+    assertThat(stats.snapshot().requests()).as("a dropped copy is no request").isZero();
+
+    clock.addAndGet(31 * SECOND);
+    assertThat(stats.snapshot().shadowDropped()).isEqualTo(2);
+  }
+
+  @Test
   void manyThreadsRecordingLoseNothing() throws Exception {
     // The real clock, so threads also race across second boundaries.
     TargetStats shared = new TargetStats(60, 1024, 1024, System::nanoTime);

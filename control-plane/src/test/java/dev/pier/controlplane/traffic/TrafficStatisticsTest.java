@@ -31,6 +31,22 @@ class TrafficStatisticsTest {
     statistics.recordShadow("flowers", false);
     TargetSnapshot shadow = statistics.snapshot("flowers").get(TrafficStatistics.SHADOW);
     assertThat(shadow.shadowAgreementRate()).isEqualTo(0.5);
+
+    statistics.recordShadowDropped("flowers");
+    assertThat(statistics.snapshot("flowers").get(TrafficStatistics.SHADOW).shadowDropped())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void oneTargetCanStartFromZeroWhileTheOthersKeepTheirNumbers() {
+    statistics.statsFor("flowers", "stable").record(1_000_000, false, Prediction.NONE);
+    statistics.recordShadow("flowers", true);
+
+    statistics.reset("flowers", TrafficStatistics.SHADOW);
+
+    assertThat(statistics.snapshot("flowers").keySet()).containsExactly("stable");
+    statistics.reset("nowhere", TrafficStatistics.SHADOW);
+    assertThat(statistics.snapshot("nowhere")).isEmpty();
   }
 
   @Test
