@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -134,6 +135,15 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
   private final Options options;
   private final HttpClient api = HttpClient.newHttpClient();
+
+  /** The first admin's password as the harness sets it, and then changes it to. */
+  private static final String INITIAL_PASSWORD = "benchmark-initial-password";
+
+  private static final String ADMIN_PASSWORD = "benchmark-admin-password";
+
+  /** {@code Bearer <the harness's API token>}, once signed in. */
+  private String authorization;
+
   private final Map<String, Integer> versions = new LinkedHashMap<>();
   private final Map<String, Integer> shadowVersions = new LinkedHashMap<>();
   private final List<ShadowRecord> shadowRecords = new ArrayList<>();
@@ -177,7 +187,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
             "--pier.home=" + workDirectory.resolve("home"),
             "--server.port=0",
             "--pier.runtimes.local.count=1",
-            "--pier.runtimes.local.jar=" + runtimeJar));
+            "--pier.runtimes.local.jar=" + runtimeJar,
+            "--pier.security.initial-admin-password=" + INITIAL_PASSWORD));
     command.addAll(options.pierArguments());
     pier = ChildProcess.start("pier", command, workDirectory.resolve("pier.log"));
     // The ready banner names the port actually bound: "  REST API:     http://localhost:N/api/v1".
@@ -188,6 +199,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     }
     pierPort = Integer.parseInt(port.group(1));
     System.out.println("pier: http://127.0.0.1:" + pierPort);
+    signIn();
 
     long deadline = System.nanoTime() + options.startupTimeout().toNanos();
     for (String model : plan.models()) {
@@ -335,6 +347,47 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     return value.find() ? Double.parseDouble(value.group(1)) : absent;
   }
 
+  /**
+   * Signs in as the first admin as a user would: replaces the initial password, then creates an API
+   * token that every control-plane and gateway request of the harness carries, so the gateway rows
+   * include the authentication a client pays for.
+   */
+  private void signIn() throws IOException, InterruptedException {
+    String initial = basic(INITIAL_PASSWORD);
+    HttpResponse<String> changed =
+        api.send(
+            json("{\"currentPassword\":\""
+                    + INITIAL_PASSWORD
+                    + "\",\"newPassword\":\""
+                    + ADMIN_PASSWORD
+                    + "\"}")
+                .uri(uri("/api/v1/me/password"))
+                .header("Authorization", initial)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (changed.statusCode() != 200) {
+      throw new IOException("the admin's password change answered " + changed.statusCode());
+    }
+    HttpResponse<String> token =
+        api.send(
+            json("{\"name\":\"benchmark\",\"roles\":[\"ADMIN\"]}")
+                .uri(uri("/api/v1/tokens"))
+                .header("Authorization", basic(ADMIN_PASSWORD))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher secret = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"").matcher(token.body());
+    if (token.statusCode() != 201 || !secret.find()) {
+      throw new IOException("creating an API token answered " + token.statusCode());
+    }
+    authorization = "Bearer " + secret.group(1);
+  }
+
+  private static String basic(String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Sends a control-plane API request; fails unless it answers {@code expected} (or 200). */
   private String call(String method, String path, HttpRequest.Builder request, int expected)
       throws IOException, InterruptedException {
@@ -349,7 +402,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private HttpResponse<String> send(HttpRequest.Builder request)
       throws IOException, InterruptedException {
     return api.send(
-        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        request.timeout(Duration.ofSeconds(30)).header("Authorization", authorization).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {
@@ -426,7 +480,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         route != Mode.DIRECT
             ? "/v2/models/" + model + "/infer"
             : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
-    return workload.httpRequest(port(route), path);
+    return workload.httpRequest(port(route), path, route == Mode.DIRECT ? null : authorization);
   }
 
   @Override

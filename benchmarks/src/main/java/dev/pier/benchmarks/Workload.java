@@ -78,12 +78,18 @@ record Workload(String model, String inputName, float[] values) {
 
   /** A complete HTTP/1.1 keep-alive POST of {@link #jsonBody()} to {@code path}. */
   byte[] httpRequest(int port, String path) {
+    return httpRequest(port, path, null);
+  }
+
+  /** As {@link #httpRequest(int, String)}, with an {@code Authorization} header unless null. */
+  byte[] httpRequest(int port, String path, String authorization) {
     byte[] body = jsonBody();
     String head =
         "POST "
             + path
             + " HTTP/1.1\r\nHost: 127.0.0.1:"
             + port
+            + (authorization == null ? "" : "\r\nAuthorization: " + authorization)
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + body.length
             + "\r\n\r\n";
