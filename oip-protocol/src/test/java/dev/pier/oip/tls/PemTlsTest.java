@@ -3,6 +3,7 @@ package dev.pier.oip.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.testing.tls.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,12 +40,7 @@ class PemTlsTest {
 
   @Test
   void anRsaServerAndAnEcClientShakeHandsWithMutualAuthentication() throws Exception {
-    SSLContext server =
-        PemTls.sslContext(
-            PemTls.keyManagers(
-                new PemFile("tls-certificate", rsaServer.certificate()),
-                new PemFile("tls-private-key", rsaServer.privateKey())),
-            PemTls.trustManagers(new PemFile("tls-client-ca", authority.certificate())));
+    SSLContext server = rsaServer(true);
     SSLContext client =
         PemTls.sslContext(
             PemTls.keyManagers(
@@ -57,12 +53,7 @@ class PemTlsTest {
 
   @Test
   void aClientWithoutACertificateIsRefusedWhenOneIsRequired() {
-    SSLContext server =
-        PemTls.sslContext(
-            PemTls.keyManagers(
-                new PemFile("tls-certificate", rsaServer.certificate()),
-                new PemFile("tls-private-key", rsaServer.privateKey())),
-            PemTls.trustManagers(new PemFile("tls-client-ca", authority.certificate())));
+    SSLContext server = rsaServer(true);
     SSLContext anonymous =
         PemTls.sslContext(
             null, PemTls.trustManagers(new PemFile("trust", authority.certificate())));
@@ -73,12 +64,7 @@ class PemTlsTest {
   @Test
   void aServerSignedByAnotherAuthorityIsNotTrusted() throws Exception {
     TestCertificates other = TestCertificates.authority(directory, "other");
-    SSLContext server =
-        PemTls.sslContext(
-            PemTls.keyManagers(
-                new PemFile("tls-certificate", rsaServer.certificate()),
-                new PemFile("tls-private-key", rsaServer.privateKey())),
-            null);
+    SSLContext server = rsaServer(false);
     SSLContext client =
         PemTls.sslContext(null, PemTls.trustManagers(new PemFile("trust", other.certificate())));
 
@@ -143,6 +129,17 @@ class PemTlsTest {
     assertThat(PemTls.certificates(new PemFile("tls-certificate", rsaServer.certificate())))
         .extracting(certificate -> certificate.getSubjectX500Principal().getName())
         .containsExactly("CN=server", "CN=pem test authority");
+  }
+
+  /** The RSA server's context; with {@code trustClients}, trusting the authority's clients. */
+  private static SSLContext rsaServer(boolean trustClients) {
+    return PemTls.sslContext(
+        PemTls.keyManagers(
+            new PemFile("tls-certificate", rsaServer.certificate()),
+            new PemFile("tls-private-key", rsaServer.privateKey())),
+        trustClients
+            ? PemTls.trustManagers(new PemFile("tls-client-ca", authority.certificate()))
+            : null);
   }
 
   /**

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.oip.tls.PemFile;
 import dev.pier.oip.tls.PemTls;
-import dev.pier.oip.tls.TestCertificates;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.testing.GrpcRequests;
 import dev.pier.runtime.testing.ModelRepositories;
 import dev.pier.runtime.testing.Oip;
 import dev.pier.runtime.testing.RuntimeProcess;
+import dev.pier.testing.tls.TestCertificates;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

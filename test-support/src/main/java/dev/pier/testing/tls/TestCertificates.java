@@ -1,4 +1,4 @@
-package dev.pier.oip.tls;
+package dev.pier.testing.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,26 +41,7 @@ public final class TestCertificates {
   /** Creates a new certificate authority (EC P-256) with its files in {@code directory}. */
   public static TestCertificates authority(Path directory, String name) {
     Path store = directory.resolve(name + "-ca.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "ca",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=" + name + " test authority",
-        "-ext",
-        "bc:c",
-        "-validity",
-        "2",
-        "-keystore",
-        store.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        PASSWORD);
+    generateKeyPair(store, "ca", "CN=" + name + " test authority", "EC", "-ext", "bc:c");
     Path certificate = directory.resolve(name + "-ca.pem");
     KeyStore keys = load(store);
     try {
@@ -84,29 +65,7 @@ public final class TestCertificates {
    */
   public Issued issue(String name, String keyAlgorithm) {
     Path store = directory.resolve(name + ".p12");
-    List<String> generate =
-        new ArrayList<>(
-            List.of(
-                "-genkeypair",
-                "-alias",
-                name,
-                "-dname",
-                "CN=" + name,
-                "-validity",
-                "2",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD,
-                "-keyalg",
-                keyAlgorithm));
-    generate.addAll(
-        keyAlgorithm.equals("EC")
-            ? List.of("-groupname", "secp256r1")
-            : List.of("-keysize", "2048"));
-    keytool(generate.toArray(String[]::new));
+    generateKeyPair(store, name, "CN=" + name, keyAlgorithm);
     Path request = directory.resolve(name + ".csr");
     keytool(
         "-certreq",
@@ -154,6 +113,35 @@ public final class TestCertificates {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A new key pair (RSA 2048 or EC P-256) with a self-signed certificate in a PKCS12 store. */
+  private static void generateKeyPair(
+      Path store, String alias, String subject, String keyAlgorithm, String... extra) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-dname",
+                subject,
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keyalg",
+                keyAlgorithm));
+    arguments.addAll(
+        keyAlgorithm.equals("EC")
+            ? List.of("-groupname", "secp256r1")
+            : List.of("-keysize", "2048"));
+    arguments.addAll(List.of(extra));
+    keytool(arguments.toArray(String[]::new));
   }
 
   /** PEM text of one DER block, 64 characters a line. */
