@@ -101,16 +101,6 @@ public final class GrpcServer implements AutoCloseable {
       String address,
       int maxMessageBytes,
       int threads,
-      int queueCapacity) {
-    this(service, transport, address, maxMessageBytes, threads, queueCapacity, BearerToken.NONE);
-  }
-
-  GrpcServer(
-      InferenceService service,
-      ServerBuilder<?> transport,
-      String address,
-      int maxMessageBytes,
-      int threads,
       int queueCapacity,
       BearerToken token) {
     if (maxMessageBytes < 1) {
