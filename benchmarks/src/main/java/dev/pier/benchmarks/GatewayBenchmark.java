@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,6 +109,10 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private int pierPort;
   private int runtimePort;
 
+  /** The local runtime's auth token: direct calls must carry it, as the gateway's do. */
+  private static final String RUNTIME_TOKEN =
+      "benchmark-" + UUID.randomUUID().toString().replace("-", "");
+
   private GatewayBenchmark(Options options, Path workDirectory) {
     super(
         workDirectory,
@@ -142,7 +147,9 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
             "--pier.home=" + workDirectory.resolve("home"),
             "--server.port=0",
             "--pier.runtimes.local.count=1",
-            "--pier.runtimes.local.jar=" + runtimeJar));
+            "--pier.runtimes.local.jar=" + runtimeJar,
+            // Known here, so direct calls carry it like the gateway's; its child gets it too.
+            "--pier.runtimes.auth-token=" + RUNTIME_TOKEN));
     command.addAll(options.pierArguments());
     pier = ChildProcess.start("pier", command, workDirectory.resolve("pier.log"));
     // The ready banner names the port actually bound: "  REST API:     http://localhost:N/api/v1".
@@ -311,7 +318,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         route == Mode.GATEWAY
             ? "/v2/models/" + model + "/infer"
             : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
-    return workload.httpRequest(port(route), path);
+    return workload.httpRequest(
+        port(route), path, route == Mode.GATEWAY ? null : "Bearer " + RUNTIME_TOKEN);
   }
 
   @Override

@@ -78,12 +78,21 @@ record Workload(String model, String inputName, float[] values) {
 
   /** A complete HTTP/1.1 keep-alive POST of {@link #jsonBody()} to {@code path}. */
   byte[] httpRequest(int port, String path) {
+    return httpRequest(port, path, null);
+  }
+
+  /**
+   * The same with an {@code Authorization} header (a runtime's auth token, as the gateway sends
+   * it), or without one when {@code authorization} is null.
+   */
+  byte[] httpRequest(int port, String path, String authorization) {
     byte[] body = jsonBody();
     String head =
         "POST "
             + path
             + " HTTP/1.1\r\nHost: 127.0.0.1:"
             + port
+            + (authorization == null ? "" : "\r\nAuthorization: " + authorization)
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + body.length
             + "\r\n\r\n";

@@ -267,7 +267,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       try {
         call =
             channels
-                .channel(lease.serverId(), lease.grpcTarget())
+                .channel(lease.serverId(), lease.grpcTarget(), lease.grpcTls())
                 .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
         forwarded = request.apply(lease);
       } catch (RuntimeException e) {

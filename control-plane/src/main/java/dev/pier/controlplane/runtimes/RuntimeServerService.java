@@ -63,6 +63,7 @@ public class RuntimeServerService {
     server.register(
         registration.restUrl(),
         registration.grpcTarget(),
+        registration.grpcTls(),
         registration.metricsUrl(),
         json.writeValueAsString(registration.capabilities()),
         registration.memoryCapacityBytes(),
@@ -132,6 +133,7 @@ public class RuntimeServerService {
         server.state(),
         server.restUrl(),
         server.grpcTarget(),
+        server.grpcTls(),
         server.metricsUrl(),
         json.readValue(server.capabilities(), STRINGS),
         server.memoryCapacityBytes(),

@@ -378,7 +378,7 @@ class GatewayGrpcIT {
         .isEqualTo(200);
   }
 
-  private static ModelInferRequest setosa(String endpoint, String version) {
+  static ModelInferRequest setosa(String endpoint, String version) {
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
     for (float feature : SETOSA) {
       contents.addFp32Contents(feature);

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,13 +21,21 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ApiClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
   private final String base;
   private final int port;
 
   public ApiClient(int port) {
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     this.base = "http://localhost:" + port;
+    this.port = port;
+  }
+
+  /** A client for a control plane serving HTTPS, trusting {@code tls}. */
+  public ApiClient(int port, SSLContext tls) {
+    this.http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+    this.base = "https://localhost:" + port;
     this.port = port;
   }
 
