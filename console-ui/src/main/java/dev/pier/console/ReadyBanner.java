@@ -2,10 +2,12 @@ package dev.pier.console;
 
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.gateway.GrpcGateway;
+import dev.pier.controlplane.runtimes.LocalControlPlane;
 import java.io.PrintStream;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,10 +19,12 @@ import org.springframework.stereotype.Component;
 class ReadyBanner {
   private final PierProperties properties;
   private final GrpcGateway grpc;
+  private final Environment environment;
 
-  ReadyBanner(PierProperties properties, GrpcGateway grpc) {
+  ReadyBanner(PierProperties properties, GrpcGateway grpc, Environment environment) {
     this.properties = properties;
     this.grpc = grpc;
+    this.environment = environment;
   }
 
   @EventListener
@@ -31,7 +35,8 @@ class ReadyBanner {
   }
 
   void print(PrintStream out, int port) {
-    String base = "http://localhost:" + port;
+    String base =
+        (LocalControlPlane.https(environment) ? "https" : "http") + "://localhost:" + port;
     out.println();
     out.println("Pier is ready");
     out.println("  Console:      " + base + "/");
