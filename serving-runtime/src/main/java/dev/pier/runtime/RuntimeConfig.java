@@ -129,8 +129,10 @@ public record RuntimeConfig(
         "control-plane-token",
         "bearer token for registration, heartbeats and artifact downloads from the control plane"
             + " (only to URLs under control-plane-url)");
-    descriptions.put("advertise-host", "host in the URLs sent to the control plane");
-    descriptions.put("server-name", "name to register under; default <hostname>-<http port>");
+    descriptions.put(
+        "advertise-host",
+        "host in the URLs sent to the control plane; unset, host (127.0.0.1 for 0.0.0.0)");
+    descriptions.put("server-name", "name to register under; unset, <hostname>-<http port>");
     descriptions.put("capabilities", "comma-separated capabilities to register");
     descriptions.put("heartbeat-interval", "time between heartbeats");
     descriptions.put(
