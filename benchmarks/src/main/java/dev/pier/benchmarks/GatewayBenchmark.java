@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -153,6 +154,10 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private int pierPort;
   private int runtimePort;
 
+  /** The local runtime's auth token: direct calls must carry it, as the gateway's do. */
+  private static final String RUNTIME_TOKEN =
+      "benchmark-" + UUID.randomUUID().toString().replace("-", "");
+
   private GatewayBenchmark(Options options, Path workDirectory) {
     super(
         workDirectory,
@@ -188,7 +193,9 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
             "--server.port=0",
             "--pier.runtimes.local.count=1",
             "--pier.runtimes.local.jar=" + runtimeJar,
-            "--pier.security.initial-admin-password=" + INITIAL_PASSWORD));
+            "--pier.security.initial-admin-password=" + INITIAL_PASSWORD,
+            // Known here, so direct calls carry it like the gateway's; its child gets it too.
+            "--pier.runtimes.auth-token=" + RUNTIME_TOKEN));
     command.addAll(options.pierArguments());
     pier = ChildProcess.start("pier", command, workDirectory.resolve("pier.log"));
     // The ready banner names the port actually bound: "  REST API:     http://localhost:N/api/v1".
@@ -480,7 +487,10 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         route != Mode.DIRECT
             ? "/v2/models/" + model + "/infer"
             : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
-    return workload.httpRequest(port(route), path, route == Mode.DIRECT ? null : authorization);
+    // Each path carries what its callers would: the runtime's token when calling it directly, an
+    // API token when calling the gateway.
+    return workload.httpRequest(
+        port(route), path, route == Mode.DIRECT ? "Bearer " + RUNTIME_TOKEN : authorization);
   }
 
   @Override

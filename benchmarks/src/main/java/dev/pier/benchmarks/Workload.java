@@ -81,7 +81,10 @@ record Workload(String model, String inputName, float[] values) {
     return httpRequest(port, path, null);
   }
 
-  /** As {@link #httpRequest(int, String)}, with an {@code Authorization} header unless null. */
+  /**
+   * The same with an {@code Authorization} header (a runtime's auth token, as the gateway sends
+   * it), or without one when {@code authorization} is null.
+   */
   byte[] httpRequest(int port, String path, String authorization) {
     byte[] body = jsonBody();
     String head =

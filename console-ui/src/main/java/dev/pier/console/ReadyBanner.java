@@ -2,6 +2,7 @@ package dev.pier.console;
 
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.gateway.GrpcGateway;
+import dev.pier.controlplane.runtimes.LocalControlPlane;
 import dev.pier.controlplane.users.FirstAdmin;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,11 +24,14 @@ class ReadyBanner {
   private final PierProperties properties;
   private final GrpcGateway grpc;
   private final FirstAdmin firstAdmin;
+  private final Environment environment;
 
-  ReadyBanner(PierProperties properties, GrpcGateway grpc, FirstAdmin firstAdmin) {
+  ReadyBanner(
+      PierProperties properties, GrpcGateway grpc, FirstAdmin firstAdmin, Environment environment) {
     this.properties = properties;
     this.grpc = grpc;
     this.firstAdmin = firstAdmin;
+    this.environment = environment;
   }
 
   @EventListener
@@ -37,7 +42,8 @@ class ReadyBanner {
   }
 
   void print(PrintStream out, int port) {
-    String base = "http://localhost:" + port;
+    String base =
+        (LocalControlPlane.https(environment) ? "https" : "http") + "://localhost:" + port;
     out.println();
     out.println("Pier is ready");
     out.println("  Console:      " + base + "/");

@@ -122,19 +122,27 @@ public record PierProperties(
   /**
    * Runtime servers registering with the control plane, and the local driver that starts some.
    *
-   * @param registrationToken the bearer token runtimes register and heartbeat with; unset generates
-   *     a random one at every start, written to {@code <home>/runtime-registration-token}
+   * @param registrationToken the bearer token runtimes register, heartbeat and download artifacts
+   *     with; unset generates a random one at every start, written to {@code
+   *     <home>/runtime-registration-token}
+   * @param authToken the bearer token the gateway and the scheduler present to runtimes (their
+   *     {@code --auth-token}); unset generates a random one at the first start, kept owner-only in
+   *     {@code <home>/runtime-auth-token} and reused from there
    * @param lostAfter a runtime without a heartbeat for this long is LOST
    * @param local runtime servers started as child processes of the control plane
    * @param artifactBaseUrl the control plane's URL as runtimes reach it, from which they download
-   *     model artifacts; unset, {@code http://127.0.0.1:<server port>}, which only runtimes on this
-   *     host can reach
+   *     model artifacts; unset, {@code http(s)://127.0.0.1:<server port>}, which only runtimes on
+   *     this host can reach
+   * @param tls how the control plane trusts runtimes that serve TLS, and the client certificate it
+   *     presents to runtimes that require one
    */
   public record Runtimes(
       String registrationToken,
+      String authToken,
       @DefaultValue("15s") Duration lostAfter,
       @DefaultValue Local local,
-      URI artifactBaseUrl) {
+      URI artifactBaseUrl,
+      @DefaultValue Tls tls) {
 
     public Runtimes {
       if (artifactBaseUrl != null) {
@@ -154,8 +162,38 @@ public record PierProperties(
       }
       registrationToken =
           registrationToken == null || registrationToken.isBlank() ? null : registrationToken;
+      authToken = authToken == null || authToken.isBlank() ? null : authToken.strip();
+      require(
+          authToken == null || BEARER_TOKEN.matcher(authToken).matches(),
+          "pier.runtimes.auth-token may only hold letters, digits and -._~+/ (then '=' padding),"
+              + " as a bearer token must");
       requirePositive(lostAfter, "pier.runtimes.lost-after");
       require(local != null, "pier.runtimes.local must be set");
+      require(tls != null, "pier.runtimes.tls must be set");
+    }
+  }
+
+  /** Token characters of RFC 6750 (b64token), which runtimes accept. */
+  private static final java.util.regex.Pattern BEARER_TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+
+  /**
+   * TLS towards runtimes whose registered REST URL is {@code https} (and whose gRPC port serves
+   * TLS). PEM files, read at start.
+   *
+   * @param trustCertificates the CA bundle (or the runtimes' own certificates) trusted for runtime
+   *     connections; unset trusts the JDK's default authorities
+   * @param clientCertificate the certificate chain presented to runtimes that require mutual TLS
+   * @param clientPrivateKey its unencrypted PKCS#8 key; set together with {@code
+   *     client-certificate}
+   */
+  public record Tls(Path trustCertificates, Path clientCertificate, Path clientPrivateKey) {
+
+    public Tls {
+      require(
+          (clientCertificate == null) == (clientPrivateKey == null),
+          "pier.runtimes.tls.client-certificate and pier.runtimes.tls.client-private-key must be"
+              + " set together");
     }
   }
 
@@ -164,10 +202,21 @@ public record PierProperties(
    *
    * @param count how many to keep running; 0 starts none
    * @param jar the runtime's executable jar; relative paths resolve against the working directory
+   * @param tlsCertificate the PEM certificate chain local runtimes serve REST and gRPC with (their
+   *     {@code --tls-certificate}); unset, they serve plain HTTP and gRPC
+   * @param tlsPrivateKey its unencrypted PKCS#8 key; set together with {@code tls-certificate}
+   * @param tlsClientCa a PEM CA bundle: local runtimes then require a client certificate it signed
+   *     (mutual TLS; the gateway presents {@code pier.runtimes.tls.client-certificate})
+   * @param controlPlaneCa what local runtimes trust for an HTTPS control plane; unset, the file of
+   *     {@code server.ssl.certificate}
    */
   public record Local(
       @DefaultValue("1") int count,
-      @DefaultValue("serving-runtime/target/pier-runtime.jar") Path jar) {
+      @DefaultValue("serving-runtime/target/pier-runtime.jar") Path jar,
+      Path tlsCertificate,
+      Path tlsPrivateKey,
+      Path tlsClientCa,
+      Path controlPlaneCa) {
 
     public Local {
       require(
@@ -175,7 +224,29 @@ public record PierProperties(
           "pier.runtimes.local.count must be between 0 and 64, but is " + count);
       require(jar != null, "pier.runtimes.local.jar must be set");
       jar = jar.toAbsolutePath().normalize();
+      require(
+          (tlsCertificate == null) == (tlsPrivateKey == null),
+          "pier.runtimes.local.tls-certificate and pier.runtimes.local.tls-private-key must be set"
+              + " together");
+      require(
+          tlsClientCa == null || tlsCertificate != null,
+          "pier.runtimes.local.tls-client-ca needs pier.runtimes.local.tls-certificate and"
+              + " tls-private-key: mutual TLS runs over TLS");
+      tlsCertificate = absolute(tlsCertificate);
+      tlsPrivateKey = absolute(tlsPrivateKey);
+      tlsClientCa = absolute(tlsClientCa);
+      controlPlaneCa = absolute(controlPlaneCa);
     }
+
+    /** Whether local runtimes serve TLS. */
+    public boolean tls() {
+      return tlsCertificate != null;
+    }
+  }
+
+  /** Children run in other directories: paths handed to them must not be relative. */
+  private static Path absolute(Path path) {
+    return path == null ? null : path.toAbsolutePath().normalize();
   }
 
   /**

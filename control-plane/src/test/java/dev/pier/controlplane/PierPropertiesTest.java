@@ -40,6 +40,13 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().jar())
         .isEqualTo(Path.of("serving-runtime/target/pier-runtime.jar").toAbsolutePath());
     assertThat(properties.runtimes().artifactBaseUrl()).isNull();
+    assertThat(properties.runtimes().authToken()).isNull();
+    assertThat(properties.runtimes().tls()).isEqualTo(new PierProperties.Tls(null, null, null));
+    assertThat(properties.runtimes().local().tls()).isFalse();
+    assertThat(properties.runtimes().local().tlsCertificate()).isNull();
+    assertThat(properties.runtimes().local().tlsPrivateKey()).isNull();
+    assertThat(properties.runtimes().local().tlsClientCa()).isNull();
+    assertThat(properties.runtimes().local().controlPlaneCa()).isNull();
     assertThat(properties.gateway().grpcPort()).isEqualTo(8081);
   }
 
@@ -61,6 +68,14 @@ class PierPropertiesTest {
                 Map.entry("pier.runtimes.local.count", "3"),
                 Map.entry("pier.runtimes.local.jar", "/opt/pier/pier-runtime.jar"),
                 Map.entry("pier.runtimes.artifact-base-url", "https://pier.example.com:8443/"),
+                Map.entry("pier.runtimes.auth-token", "runtime-t0ken"),
+                Map.entry("pier.runtimes.tls.trust-certificates", "/etc/pier/runtimes-ca.pem"),
+                Map.entry("pier.runtimes.tls.client-certificate", "/etc/pier/gateway.pem"),
+                Map.entry("pier.runtimes.tls.client-private-key", "/etc/pier/gateway-key.pem"),
+                Map.entry("pier.runtimes.local.tls-certificate", "/etc/pier/local.pem"),
+                Map.entry("pier.runtimes.local.tls-private-key", "/etc/pier/local-key.pem"),
+                Map.entry("pier.runtimes.local.tls-client-ca", "/etc/pier/gateway-ca.pem"),
+                Map.entry("pier.runtimes.local.control-plane-ca", "/etc/pier/pier-ca.pem"),
                 Map.entry("pier.gateway.grpc-port", "9081")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
@@ -80,6 +95,19 @@ class PierPropertiesTest {
         .isEqualTo(Path.of("/opt/pier/pier-runtime.jar"));
     assertThat(properties.runtimes().artifactBaseUrl())
         .isEqualTo(URI.create("https://pier.example.com:8443"));
+    assertThat(properties.runtimes().authToken()).isEqualTo("runtime-t0ken");
+    assertThat(properties.runtimes().tls())
+        .isEqualTo(
+            new PierProperties.Tls(
+                Path.of("/etc/pier/runtimes-ca.pem"),
+                Path.of("/etc/pier/gateway.pem"),
+                Path.of("/etc/pier/gateway-key.pem")));
+    PierProperties.Local local = properties.runtimes().local();
+    assertThat(local.tls()).isTrue();
+    assertThat(local.tlsCertificate()).isEqualTo(Path.of("/etc/pier/local.pem"));
+    assertThat(local.tlsPrivateKey()).isEqualTo(Path.of("/etc/pier/local-key.pem"));
+    assertThat(local.tlsClientCa()).isEqualTo(Path.of("/etc/pier/gateway-ca.pem"));
+    assertThat(local.controlPlaneCa()).isEqualTo(Path.of("/etc/pier/pier-ca.pem"));
     assertThat(properties.gateway().grpcPort()).isEqualTo(9081);
   }
 
@@ -114,6 +142,12 @@ class PierPropertiesTest {
     "pier.gateway.grpc-port, -1",
     "pier.gateway.grpc-port, http",
     "pier.gateway.no-such-setting, 1",
+    "pier.runtimes.auth-token, has space",
+    "pier.runtimes.tls.client-certificate, /etc/pier/gateway.pem",
+    "pier.runtimes.tls.client-private-key, /etc/pier/gateway-key.pem",
+    "pier.runtimes.tls.no-such-setting, 1",
+    "pier.runtimes.local.tls-certificate, /etc/pier/local.pem",
+    "pier.runtimes.local.tls-private-key, /etc/pier/local-key.pem",
   })
   void anInvalidOrUnknownSettingFailsNamingTheKey(String key, String value) {
     context

@@ -2,11 +2,13 @@ package dev.pier.runtime;
 
 import dev.pier.runtime.grpc.GrpcServer;
 import dev.pier.runtime.metrics.RuntimeMetrics;
+import dev.pier.runtime.model.ControlPlaneDownloads;
 import dev.pier.runtime.model.ModelServer;
 import dev.pier.runtime.registration.ControlPlaneClient;
 import dev.pier.runtime.registration.RuntimeLoad;
 import dev.pier.runtime.registration.RuntimeRegistration;
 import dev.pier.runtime.rest.RestServer;
+import dev.pier.runtime.security.BearerToken;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,24 +23,33 @@ import sun.misc.Signal;
  *
  * <p>Shutdown (SIGTERM or SIGINT): readiness turns false at once, the servers stop accepting,
  * in-flight requests finish within {@code shutdown-grace}, then the sessions close.
+ *
+ * <p>Security: {@code auth-token} guards REST and gRPC (not health, not metrics); {@code
+ * tls-certificate}/{@code tls-private-key} (and {@code tls-client-ca} for mutual TLS) put both
+ * front ends on TLS; the TLS files are read before anything binds, so a bad one stops startup.
  */
 public final class PierRuntime implements AutoCloseable {
   private final RuntimeConfig config;
+  private final RuntimeTls tls;
   private final ModelServer models;
   private final RestServer rest;
   private final GrpcServer grpc;
   private final HTTPServer metricsServer;
   private volatile ControlPlaneClient controlPlane;
 
-  private PierRuntime(RuntimeConfig config) throws IOException {
+  private PierRuntime(RuntimeConfig config, RuntimeTls tls) throws IOException {
     this.config = config;
+    this.tls = tls;
     RuntimeMetrics metrics = new RuntimeMetrics();
+    BearerToken token = BearerToken.of(config.authToken());
     this.models =
         new ModelServer(
             config.modelRepository(),
             config.modelDefaults(),
             config.memoryBudgetBytes(),
             config.maxArtifactBytes(),
+            new ControlPlaneDownloads(
+                config.controlPlaneUrl(), config.controlPlaneToken(), tls.controlPlane()),
             metrics);
     this.rest =
         new RestServer(
@@ -46,14 +57,18 @@ public final class PierRuntime implements AutoCloseable {
             config.host(),
             config.httpPort(),
             config.maxRequestBytes(),
-            config.httpThreads());
+            config.httpThreads(),
+            token,
+            tls.server());
     this.grpc =
         new GrpcServer(
             models,
             config.host(),
             config.grpcPort(),
             (int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
-            config.grpcThreads());
+            config.grpcThreads(),
+            token,
+            tls.server());
     this.metricsServer =
         HTTPServer.builder()
             .hostname(config.host())
@@ -62,17 +77,24 @@ public final class PierRuntime implements AutoCloseable {
             .buildAndStart();
   }
 
-  /** Starts the servers (live at once, ready once the models are loaded) and loads the models. */
-  public static PierRuntime start(RuntimeConfig config) throws IOException {
-    PierRuntime runtime = new PierRuntime(config);
+  /**
+   * Starts the servers (live at once, ready once the models are loaded) and loads the models.
+   *
+   * @throws RuntimeConfig.ConfigException when a TLS file cannot be used; nothing is bound then
+   */
+  public static PierRuntime start(RuntimeConfig config)
+      throws IOException, RuntimeConfig.ConfigException {
+    PierRuntime runtime = new PierRuntime(config, RuntimeTls.load(config));
     runtime.rest.start();
     runtime.grpc.start();
     System.out.printf(
-        "pier-runtime listening: http=%d grpc=%d metrics=%d repository=%s%n",
+        "pier-runtime listening: http=%d grpc=%d metrics=%d repository=%s tls=%s auth=%s%n",
         runtime.rest.port(),
         runtime.grpc.port(),
         runtime.metricsServer.getPort(),
-        config.modelRepository().toAbsolutePath());
+        config.modelRepository().toAbsolutePath(),
+        config.tls() ? (config.tlsClientCa() != null ? "mutual" : "on") : "off",
+        config.authToken().isEmpty() ? "off" : "bearer");
     if (config.registers()) {
       runtime.controlPlane = runtime.registerWithControlPlane();
     }
@@ -98,8 +120,9 @@ public final class PierRuntime implements AutoCloseable {
     RuntimeRegistration registration =
         new RuntimeRegistration(
             name,
-            "http://" + urlHost + ":" + rest.port(),
+            (config.tls() ? "https://" : "http://") + urlHost + ":" + rest.port(),
             urlHost + ":" + grpc.port(),
+            config.tls(),
             "http://" + urlHost + ":" + metricsServer.getPort() + "/metrics",
             config.capabilities(),
             ControlPlaneClient.memoryCapacity(config.memoryBudgetBytes()),
@@ -108,6 +131,7 @@ public final class PierRuntime implements AutoCloseable {
         new ControlPlaneClient(
             config.controlPlaneUrl(),
             config.controlPlaneToken(),
+            tls.controlPlane(),
             registration,
             () ->
                 new RuntimeLoad(
@@ -177,6 +201,10 @@ public final class PierRuntime implements AutoCloseable {
     PierRuntime runtime;
     try {
       runtime = start(config);
+    } catch (RuntimeConfig.ConfigException e) {
+      System.err.println("pier-runtime: " + e.getMessage());
+      System.exit(2);
+      return;
     } catch (IOException | java.io.UncheckedIOException e) {
       System.err.println("pier-runtime: cannot start: " + e.getMessage());
       System.exit(1);
@@ -195,10 +223,19 @@ public final class PierRuntime implements AutoCloseable {
                 + "Each key may also be set as PIER_<KEY> in the environment or in a --config"
                 + " properties file.\n\n");
     for (var entry : RuntimeConfig.DEFAULTS.entrySet()) {
-      usage.append(String.format("  --%-20s default %s%n", entry.getKey(), entry.getValue()));
+      usage.append(
+          String.format(
+              "  --%-20s %s (default: %s)%n",
+              entry.getKey(),
+              RuntimeConfig.DESCRIPTIONS.get(entry.getKey()),
+              entry.getValue().isEmpty() ? "unset" : entry.getValue()));
     }
     usage.append(
         String.format("  --%-20s a properties file with any of the keys above%n", "config"));
+    usage.append(
+        "\nSecrets (auth-token, control-plane-token) belong in the environment or a file only the"
+            + " runtime's user can read, not on the command line. The metrics port is never"
+            + " authenticated or encrypted: Prometheus scrapes it as it is.\n");
     return usage.toString();
   }
 }

@@ -45,7 +45,12 @@ public record RuntimeConfig(
     String advertiseHost,
     String serverName,
     List<String> capabilities,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    String authToken,
+    Path tlsCertificate,
+    Path tlsPrivateKey,
+    Path tlsClientCa,
+    Path controlPlaneCa) {
 
   /** Default worker threads per front end: two per processor, at least four. */
   static final int WORKERS_PER_PROCESSOR_DEFAULT =
@@ -82,7 +87,66 @@ public record RuntimeConfig(
     defaults.put("server-name", "");
     defaults.put("capabilities", "onnx,cpu");
     defaults.put("heartbeat-interval", "5s");
+    // Empty: every caller is served. Never logged; pass it in the environment (PIER_AUTH_TOKEN),
+    // where other users of the machine cannot read it as they can a command line.
+    defaults.put("auth-token", "");
+    // Empty: plain HTTP and gRPC. Both set: TLS on the REST and gRPC ports (not on metrics).
+    defaults.put("tls-certificate", "");
+    defaults.put("tls-private-key", "");
+    // Empty: clients present no certificate. Set: mutual TLS, clients need one signed by it.
+    defaults.put("tls-client-ca", "");
+    // Empty: an https control plane is trusted by the JDK's certificate authorities.
+    defaults.put("control-plane-ca", "");
     return java.util.Collections.unmodifiableMap(defaults);
+  }
+
+  /** One line of {@code --help} per key, in the order of {@link #DEFAULTS}. */
+  static final Map<String, String> DESCRIPTIONS = descriptions();
+
+  private static Map<String, String> descriptions() {
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    descriptions.put("model-repository", "directory of <model>/<version>/model.onnx");
+    descriptions.put("host", "address the REST, gRPC and metrics ports bind");
+    descriptions.put("http-port", "OIP REST port (0 picks a free one)");
+    descriptions.put("grpc-port", "OIP gRPC port (0 picks a free one)");
+    descriptions.put(
+        "metrics-port",
+        "Prometheus /metrics port; plain HTTP without authentication, so scrapers need nothing");
+    descriptions.put("http-threads", "REST worker threads");
+    descriptions.put("grpc-threads", "gRPC inference threads");
+    descriptions.put("max-request-size", "largest request body or message, e.g. 64MiB");
+    descriptions.put("memory-budget", "model memory before least-recently-used eviction; 0 = none");
+    descriptions.put("max-artifact-size", "largest artifact the load API downloads");
+    descriptions.put("intra-op-threads", "ONNX Runtime threads inside one operator");
+    descriptions.put("inter-op-threads", "ONNX Runtime threads across operators");
+    descriptions.put("execution-provider", "cpu or cuda");
+    descriptions.put("max-queue-size", "requests in flight per model before 503");
+    descriptions.put("load-threads", "models loaded in parallel at start");
+    descriptions.put("shutdown-grace", "how long in-flight requests may finish at shutdown");
+    descriptions.put(
+        "control-plane-url", "register with this control plane, e.g. https://pier:8080");
+    descriptions.put(
+        "control-plane-token",
+        "bearer token for registration, heartbeats and artifact downloads from the control plane"
+            + " (only to URLs under control-plane-url)");
+    descriptions.put(
+        "advertise-host",
+        "host in the URLs sent to the control plane; unset, host (127.0.0.1 for 0.0.0.0)");
+    descriptions.put("server-name", "name to register under; unset, <hostname>-<http port>");
+    descriptions.put("capabilities", "comma-separated capabilities to register");
+    descriptions.put("heartbeat-interval", "time between heartbeats");
+    descriptions.put(
+        "auth-token",
+        "bearer token every REST request and gRPC call must carry, except REST"
+            + " /v2/health/live|ready and the gRPC health service; set it as PIER_AUTH_TOKEN");
+    descriptions.put(
+        "tls-certificate", "PEM certificate chain (leaf first): REST and gRPC serve TLS");
+    descriptions.put(
+        "tls-private-key", "PEM unencrypted PKCS#8 key (RSA or EC) of tls-certificate");
+    descriptions.put(
+        "tls-client-ca", "PEM CA bundle: mutual TLS, clients must present a certificate it signed");
+    descriptions.put("control-plane-ca", "PEM CA bundle trusted for an https control-plane-url");
+    return java.util.Collections.unmodifiableMap(descriptions);
   }
 
   /** A setting that cannot be used; the message names the key. */
@@ -137,7 +201,45 @@ public record RuntimeConfig(
         advertiseHost(values),
         values.get("server-name").trim(),
         capabilities(values),
-        positiveDuration(values, "heartbeat-interval"));
+        positiveDuration(values, "heartbeat-interval"),
+        authToken(values),
+        tlsPair(values, "tls-certificate", "tls-private-key"),
+        tlsPair(values, "tls-private-key", "tls-certificate"),
+        tlsClientCa(values),
+        optionalPath(values, "control-plane-ca"));
+  }
+
+  /** Whether the REST and gRPC front ends serve TLS. */
+  public boolean tls() {
+    return tlsCertificate != null;
+  }
+
+  /** The settings without their secrets: tokens show as set or not, never their value. */
+  @Override
+  public String toString() {
+    return "RuntimeConfig[modelRepository="
+        + modelRepository
+        + ", host="
+        + host
+        + ", httpPort="
+        + httpPort
+        + ", grpcPort="
+        + grpcPort
+        + ", metricsPort="
+        + metricsPort
+        + ", controlPlaneUrl="
+        + controlPlaneUrl
+        + ", controlPlaneToken="
+        + (controlPlaneToken.isEmpty() ? "unset" : "set")
+        + ", authToken="
+        + (authToken.isEmpty() ? "unset" : "set")
+        + ", tlsCertificate="
+        + tlsCertificate
+        + ", tlsClientCa="
+        + tlsClientCa
+        + ", controlPlaneCa="
+        + controlPlaneCa
+        + "]";
   }
 
   /** Whether the runtime registers with a control plane. */
@@ -316,6 +418,47 @@ public record RuntimeConfig(
     }
     String host = values.get("host").trim();
     return host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1" : host;
+  }
+
+  /** Token characters of RFC 6750 (b64token), so it fits an Authorization header as it is. */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+
+  private static String authToken(Map<String, String> values) throws ConfigException {
+    String token = values.get("auth-token").trim();
+    if (!token.isEmpty() && !TOKEN.matcher(token).matches()) {
+      // The value itself stays out of the message: it may be a secret with a typo.
+      throw new ConfigException(
+          "auth-token may only hold letters, digits and -._~+/ (then '=' padding), as a bearer"
+              + " token must");
+    }
+    return token;
+  }
+
+  private static Path optionalPath(Map<String, String> values, String key) {
+    String value = values.get(key).trim();
+    return value.isEmpty() ? null : Path.of(value);
+  }
+
+  /** A TLS file that needs its partner: the certificate and its key come together. */
+  private static Path tlsPair(Map<String, String> values, String key, String partner)
+      throws ConfigException {
+    Path path = optionalPath(values, key);
+    if ((path == null) != (optionalPath(values, partner) == null)) {
+      throw new ConfigException(
+          "tls-certificate and tls-private-key must be set together, but only "
+              + (path == null ? partner : key)
+              + " is set");
+    }
+    return path;
+  }
+
+  private static Path tlsClientCa(Map<String, String> values) throws ConfigException {
+    Path path = optionalPath(values, "tls-client-ca");
+    if (path != null && optionalPath(values, "tls-certificate") == null) {
+      throw new ConfigException(
+          "tls-client-ca needs tls-certificate and tls-private-key: mutual TLS runs over TLS");
+    }
+    return path;
   }
 
   private static List<String> capabilities(Map<String, String> values) throws ConfigException {

@@ -42,7 +42,13 @@ class RuntimeConfigTest {
                 "127.0.0.1",
                 "",
                 List.of("onnx", "cpu"),
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                "",
+                null,
+                null,
+                null,
+                null));
+    assertThat(config.tls()).isFalse();
     assertThat(config.registers()).isFalse();
   }
 
@@ -82,6 +88,61 @@ class RuntimeConfigTest {
     assertThatThrownBy(
             () -> RuntimeConfig.resolve(new String[] {"--capabilities", "on nx"}, Map.of()))
         .hasMessageContaining("capabilities must be");
+  }
+
+  @Test
+  void securitySettings(@TempDir Path directory) throws Exception {
+    RuntimeConfig config =
+        RuntimeConfig.resolve(
+            new String[] {
+              "--tls-certificate", "/etc/pier/runtime.pem",
+              "--tls-private-key", "/etc/pier/runtime-key.pem",
+              "--tls-client-ca", "/etc/pier/gateway-ca.pem",
+              "--control-plane-ca", "/etc/pier/control-plane-ca.pem",
+              "--control-plane-token", "registration-secret"
+            },
+            Map.of("PIER_AUTH_TOKEN", "Zm9v_bar-baz.~+/=="));
+    assertThat(config.authToken()).isEqualTo("Zm9v_bar-baz.~+/==");
+    assertThat(config.tls()).isTrue();
+    assertThat(config.tlsCertificate()).isEqualTo(Path.of("/etc/pier/runtime.pem"));
+    assertThat(config.tlsPrivateKey()).isEqualTo(Path.of("/etc/pier/runtime-key.pem"));
+    assertThat(config.tlsClientCa()).isEqualTo(Path.of("/etc/pier/gateway-ca.pem"));
+    assertThat(config.controlPlaneCa()).isEqualTo(Path.of("/etc/pier/control-plane-ca.pem"));
+    assertThat(config.toString())
+        .contains("authToken=set", "controlPlaneToken=set")
+        .doesNotContain("Zm9v", "registration-secret");
+
+    assertThatThrownBy(
+            () ->
+                RuntimeConfig.resolve(
+                    new String[] {"--tls-certificate", "/etc/pier/runtime.pem"}, Map.of()))
+        .hasMessage(
+            "tls-certificate and tls-private-key must be set together, but only tls-certificate"
+                + " is set");
+    assertThatThrownBy(
+            () -> RuntimeConfig.resolve(new String[] {"--tls-private-key", "key.pem"}, Map.of()))
+        .hasMessageContaining("but only tls-private-key is set");
+    assertThatThrownBy(
+            () -> RuntimeConfig.resolve(new String[] {"--tls-client-ca", "ca.pem"}, Map.of()))
+        .hasMessageContaining("tls-client-ca needs tls-certificate and tls-private-key");
+    assertThatThrownBy(
+            () -> RuntimeConfig.resolve(new String[0], Map.of("PIER_AUTH_TOKEN", "has space")))
+        .hasMessageStartingWith("auth-token may only hold")
+        .hasMessageNotContaining("has space");
+
+    Path missing = directory.resolve("missing.pem");
+    RuntimeConfig unreadable =
+        RuntimeConfig.resolve(new String[] {"--control-plane-ca", missing.toString()}, Map.of());
+    assertThatThrownBy(() -> RuntimeTls.load(unreadable))
+        .isInstanceOf(RuntimeConfig.ConfigException.class)
+        .hasMessageStartingWith("control-plane-ca: " + missing);
+  }
+
+  @Test
+  void everyKeyIsDescribedForHelp() {
+    assertThat(RuntimeConfig.DESCRIPTIONS.keySet())
+        .containsExactlyElementsOf(RuntimeConfig.DEFAULTS.keySet());
+    assertThat(RuntimeConfig.DESCRIPTIONS.get("metrics-port")).contains("without authentication");
   }
 
   @Test

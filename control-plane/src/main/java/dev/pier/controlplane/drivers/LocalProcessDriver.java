@@ -1,7 +1,9 @@
 package dev.pier.controlplane.drivers;
 
 import dev.pier.controlplane.PierProperties;
+import dev.pier.controlplane.runtimes.LocalControlPlane;
 import dev.pier.controlplane.runtimes.RegistrationToken;
+import dev.pier.controlplane.runtimes.RuntimeAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,8 +33,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>Each child gets its own model repository under {@code <pier.home>/runtimes/<name>/models},
  * free ports (it binds port 0 and reports the actual ports when it registers), the control plane's
- * URL, and the registration token in its environment (not on its command line, which every user of
- * the machine can read). Its output goes to {@code <pier.home>/runtimes/<name>/runtime.log}.
+ * URL ({@code https} with {@code --control-plane-ca} when the control plane serves HTTPS), and the
+ * registration token and its own auth token in its environment (not on its command line, which
+ * every user of the machine can read). With {@code pier.runtimes.local.tls-certificate} and {@code
+ * tls-private-key} (and {@code tls-client-ca}) it serves REST and gRPC over (mutual) TLS. Its
+ * output goes to {@code <pier.home>/runtimes/<name>/runtime.log}.
  *
  * <p>A child that exits while the driver runs is restarted after a backoff that doubles from 500 ms
  * up to 30 s, and starts again from 500 ms once a child has run for a minute. On shutdown every
@@ -50,6 +55,7 @@ public class LocalProcessDriver implements RuntimeDriver, DisposableBean {
 
   private final PierProperties properties;
   private final RegistrationToken token;
+  private final RuntimeAccess access;
   private final Environment environment;
   private final Path jar;
   private final Map<String, Child> children = new LinkedHashMap<>();
@@ -57,11 +63,17 @@ public class LocalProcessDriver implements RuntimeDriver, DisposableBean {
       Executors.newSingleThreadScheduledExecutor(
           task -> Thread.ofPlatform().daemon().name("pier-local-driver").unstarted(task));
   private volatile String controlPlaneUrl;
+  private volatile Path controlPlaneCa;
   private boolean stopping;
 
-  LocalProcessDriver(PierProperties properties, RegistrationToken token, Environment environment) {
+  LocalProcessDriver(
+      PierProperties properties,
+      RegistrationToken token,
+      RuntimeAccess access,
+      Environment environment) {
     this.properties = properties;
     this.token = token;
+    this.access = access;
     this.environment = environment;
     this.jar = properties.runtimes().local().jar();
     if (properties.runtimes().local().count() > 0 && !Files.isRegularFile(jar)) {
@@ -80,15 +92,12 @@ public class LocalProcessDriver implements RuntimeDriver, DisposableBean {
     if (event.getApplicationContext().getServerNamespace() != null) {
       return; // a management server on its own port, not the API
     }
-    String address = environment.getProperty("server.address", "");
-    String host =
-        address.isBlank() || address.equals("0.0.0.0") || address.equals("::")
-            ? "127.0.0.1"
-            : address;
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
+    controlPlaneUrl = LocalControlPlane.url(environment, event.getWebServer().getPort());
+    if (LocalControlPlane.https(environment)) {
+      Path configured = properties.runtimes().local().controlPlaneCa();
+      controlPlaneCa =
+          configured != null ? configured : LocalControlPlane.certificateFile(environment);
     }
-    controlPlaneUrl = "http://" + host + ":" + event.getWebServer().getPort();
     int count = properties.runtimes().local().count();
     if (count > 0) {
       ensureRunning(new ServerPool(LOCAL_POOL, count, List.of("onnx", "cpu")));
@@ -224,12 +233,14 @@ public class LocalProcessDriver implements RuntimeDriver, DisposableBean {
             String.join(",", child.pool.capabilities()),
             "--heartbeat-interval",
             heartbeatInterval().toMillis() + "ms"));
+    command.addAll(tlsSettings());
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
     builder.environment().put("PIER_CONTROL_PLANE_TOKEN", token.value());
+    builder.environment().put("PIER_AUTH_TOKEN", access.authToken());
     try {
       Files.createDirectories(models);
       Process process = builder.start();
@@ -245,6 +256,27 @@ public class LocalProcessDriver implements RuntimeDriver, DisposableBean {
       throw new UncheckedIOException(
           "cannot start local runtime " + child.name + ": " + command, e);
     }
+  }
+
+  /** Paths only: what the files hold never appears on a command line. */
+  private List<String> tlsSettings() {
+    List<String> settings = new ArrayList<>();
+    PierProperties.Local local = properties.runtimes().local();
+    if (local.tls()) {
+      settings.addAll(
+          List.of(
+              "--tls-certificate",
+              local.tlsCertificate().toString(),
+              "--tls-private-key",
+              local.tlsPrivateKey().toString()));
+      if (local.tlsClientCa() != null) {
+        settings.addAll(List.of("--tls-client-ca", local.tlsClientCa().toString()));
+      }
+    }
+    if (controlPlaneCa != null) {
+      settings.addAll(List.of("--control-plane-ca", controlPlaneCa.toString()));
+    }
+    return settings;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.runtimes.RuntimeAccess;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
 import dev.pier.controlplane.traffic.PredictionReader;
@@ -48,13 +49,22 @@ class Gateway implements DisposableBean {
 
   private final Routing routing;
   private final TrafficStatistics statistics;
-  private final RuntimeHttp http =
-      new RuntimeHttp(CONNECT_TIMEOUT, RuntimeChannels.MAX_MESSAGE_BYTES);
+  private final RuntimeHttp http;
   private final ShadowTraffic shadows;
 
-  Gateway(Routing routing, TrafficStatistics statistics, RuntimeChannels channels) {
+  Gateway(
+      Routing routing,
+      TrafficStatistics statistics,
+      RuntimeChannels channels,
+      RuntimeAccess access) {
     this.routing = routing;
     this.statistics = statistics;
+    this.http =
+        new RuntimeHttp(
+            CONNECT_TIMEOUT,
+            RuntimeChannels.MAX_MESSAGE_BYTES,
+            access.authorization(),
+            access.sslContext().getSocketFactory());
     this.shadows = new ShadowTraffic(routing, statistics, http, channels);
     routing.onPublish(
         servers -> http.retain(servers.values().stream().map(Routing.Target::restUrl).toList()));

@@ -247,7 +247,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       MethodDescriptor<Q, A> method,
       Deadline deadline) {
     return channels
-        .channel(lease.serverId(), lease.grpcTarget())
+        .channel(lease.serverId(), lease.grpcTarget(), lease.grpcTls())
         .newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
   }
 

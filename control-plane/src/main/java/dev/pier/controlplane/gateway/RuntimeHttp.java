@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -16,6 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The gateway's HTTP/1.1 client to runtime servers: blocking, on the calling thread (no hand-off to
@@ -37,6 +41,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A pooled connection that fails before the first byte of its answer was most likely closed by the
  * runtime while idle: the request goes once more, transparently, on a fresh connection, and the
  * pool's other idle connections to that server are dropped with it.
+ *
+ * <p>Every request carries the runtimes' {@code Authorization} header, written with the rest of the
+ * head. An {@code https} base URL is reached over TLS ({@link SSLSocket}, the host name or address
+ * verified against the runtime's certificate), handshaken once per pooled connection; a failed
+ * handshake is {@link Unreached}.
  */
 final class RuntimeHttp implements AutoCloseable {
   /** Bodies up to this size are copied behind the request's head and written with it. */
@@ -50,12 +59,24 @@ final class RuntimeHttp implements AutoCloseable {
 
   private final Duration connectTimeout;
   private final int maxAnswerBytes;
+  private final byte[] authorizationLine;
+  private final SSLSocketFactory tls;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  RuntimeHttp(Duration connectTimeout, int maxAnswerBytes) {
+  /**
+   * @param authorization the {@code Authorization} header value sent with every request, or null
+   * @param tls the sockets for {@code https} runtimes
+   */
+  RuntimeHttp(
+      Duration connectTimeout, int maxAnswerBytes, String authorization, SSLSocketFactory tls) {
     this.connectTimeout = connectTimeout;
     this.maxAnswerBytes = maxAnswerBytes;
+    this.authorizationLine =
+        authorization == null
+            ? new byte[0]
+            : ("Authorization: " + authorization + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    this.tls = tls;
   }
 
   /** A runtime's answer: the status, the headers the gateway passes on, and the body. */
@@ -183,6 +204,7 @@ final class RuntimeHttp implements AutoCloseable {
     private final int port;
     private final String prefix;
     private final String hostHeader;
+    private final boolean https;
     private final String invalid;
     private boolean closed;
 
@@ -191,13 +213,15 @@ final class RuntimeHttp implements AutoCloseable {
       int p = -1;
       String pre = "";
       String problem = null;
+      boolean secure = false;
       try {
         URI uri = URI.create(baseUrl);
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-          problem = "unsupported runtime URL '" + baseUrl + "' (only http://host:port)";
+        secure = "https".equalsIgnoreCase(uri.getScheme());
+        if (!(secure || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+          problem = "unsupported runtime URL '" + baseUrl + "' (only http(s)://host:port)";
         } else {
           h = uri.getHost();
-          p = uri.getPort() < 0 ? 80 : uri.getPort();
+          p = uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
           String raw = uri.getRawPath();
           pre = raw == null || raw.equals("/") ? "" : raw.replaceAll("/+$", "");
         }
@@ -208,6 +232,7 @@ final class RuntimeHttp implements AutoCloseable {
       this.port = p;
       this.prefix = pre;
       this.hostHeader = h == null ? "" : (h.contains(":") ? "[" + h + "]" : h) + ":" + p;
+      this.https = secure;
       this.invalid = problem;
     }
 
@@ -219,11 +244,38 @@ final class RuntimeHttp implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
         socket.connect(new InetSocketAddress(host, port), timeout);
-        return new Connection(socket);
       } catch (IOException e) {
         closeQuietly(socket);
         throw new Unreached("cannot connect to " + hostHeader + ": " + e.getMessage(), e);
       }
+      if (!https) {
+        return connection(socket);
+      }
+      try {
+        SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        secure.setSSLParameters(parameters);
+        secure.setSoTimeout(timeout);
+        secure.startHandshake();
+        return connection(secure);
+      } catch (IOException e) {
+        closeQuietly(socket);
+        throw new Unreached("TLS with " + hostHeader + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    private Connection connection(Socket socket) throws Unreached {
+      try {
+        return new Connection(socket);
+      } catch (IOException e) {
+        closeQuietly(socket);
+        throw new Unreached("cannot use the connection to " + hostHeader, e);
+      }
+    }
+
+    byte[] authorizationLine() {
+      return authorizationLine;
     }
 
     synchronized Connection take() {
@@ -369,6 +421,7 @@ final class RuntimeHttp implements AutoCloseable {
       ascii(" HTTP/1.1\r\nHost: ");
       ascii(pool.hostHeader);
       ascii("\r\n");
+      bytes(pool.authorizationLine());
       if (request.body() != null) {
         header("Content-Type", request.contentType());
         header("Content-Length", Integer.toString(request.bodyLength()));
@@ -399,6 +452,12 @@ final class RuntimeHttp implements AutoCloseable {
         ascii(value.replace('\r', ' ').replace('\n', ' '));
         ascii("\r\n");
       }
+    }
+
+    private void bytes(byte[] bytes) {
+      ensure(headLength + bytes.length);
+      System.arraycopy(bytes, 0, head, headLength, bytes.length);
+      headLength += bytes.length;
     }
 
     private void ascii(String text) {

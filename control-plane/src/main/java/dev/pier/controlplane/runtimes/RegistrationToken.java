@@ -3,16 +3,9 @@ package dev.pier.controlplane.runtimes;
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.error.ErrorCode;
 import dev.pier.controlplane.error.PierException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,9 +30,9 @@ public class RegistrationToken {
     if (configured != null) {
       this.value = configured;
     } else {
-      this.value = generate();
+      this.value = Secrets.generate();
       Path file = properties.home().resolve(FILE_NAME);
-      write(file, value);
+      Secrets.writeOwnerOnly(file, value);
       log.info(
           "pier.runtimes.registration-token is not set: generated one for this start; runtimes"
               + " started by hand need it as --control-plane-token, read it from {}",
@@ -59,17 +52,13 @@ public class RegistrationToken {
    * @throws PierException {@link ErrorCode#UNAUTHENTICATED} when it is missing or wrong
    */
   void check(String authorization) {
-    String prefix = "Bearer ";
-    if (authorization == null
-        || authorization.length() <= prefix.length()
-        || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+    byte[] presented = presented(authorization);
+    if (presented == null) {
       throw new PierException(
           ErrorCode.UNAUTHENTICATED,
           "runtime registration needs the registration token as 'Authorization: Bearer <token>'");
     }
-    byte[] presented =
-        authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(presented, bytes)) {
+    if (!MessageDigest.isEqual(bytes, presented)) {
       throw new PierException(
           ErrorCode.UNAUTHENTICATED,
           "the registration token is wrong; it is pier.runtimes.registration-token of the control"
@@ -77,27 +66,21 @@ public class RegistrationToken {
     }
   }
 
-  private static String generate() {
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  /** Whether an {@code Authorization} header carries the token; time independent of the token. */
+  boolean matches(String authorization) {
+    byte[] presented = presented(authorization);
+    // The expected token first: the comparison's time depends on its length only.
+    return presented != null && MessageDigest.isEqual(bytes, presented);
   }
 
-  private static void write(Path file, String token) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.deleteIfExists(file);
-      try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file); // not a POSIX file system
-      }
-      Files.writeString(file, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write the generated runtime registration token to " + file, e);
+  /** The token a {@code Bearer} header presents, or null when the header is no such thing. */
+  private static byte[] presented(String authorization) {
+    String prefix = "Bearer ";
+    if (authorization == null
+        || authorization.length() <= prefix.length()
+        || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return null;
     }
+    return authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -33,6 +33,9 @@ class RuntimeServer {
   @Column(name = "grpc_target", nullable = false, length = 512)
   private String grpcTarget;
 
+  @Column(name = "grpc_tls", nullable = false)
+  private boolean grpcTls;
+
   @Column(name = "metrics_url", nullable = false, length = 2048)
   private String metricsUrl;
 
@@ -85,6 +88,7 @@ class RuntimeServer {
   void register(
       String restUrl,
       String grpcTarget,
+      boolean grpcTls,
       String metricsUrl,
       String capabilitiesJson,
       long memoryCapacityBytes,
@@ -92,6 +96,7 @@ class RuntimeServer {
       Instant now) {
     this.restUrl = restUrl;
     this.grpcTarget = grpcTarget;
+    this.grpcTls = grpcTls;
     this.metricsUrl = metricsUrl;
     this.capabilities = capabilitiesJson;
     this.memoryCapacityBytes = memoryCapacityBytes;
@@ -115,6 +120,10 @@ class RuntimeServer {
 
   String grpcTarget() {
     return grpcTarget;
+  }
+
+  boolean grpcTls() {
+    return grpcTls;
   }
 
   String metricsUrl() {

@@ -64,6 +64,7 @@ public class RuntimeServerService {
     server.register(
         registration.restUrl(),
         registration.grpcTarget(),
+        registration.grpcTls(),
         registration.metricsUrl(),
         json.writeValueAsString(registration.capabilities()),
         registration.memoryCapacityBytes(),
@@ -135,6 +136,7 @@ public class RuntimeServerService {
         server.state(),
         server.restUrl(),
         server.grpcTarget(),
+        server.grpcTls(),
         server.metricsUrl(),
         json.readValue(server.capabilities(), STRINGS),
         server.memoryCapacityBytes(),

@@ -77,8 +77,16 @@ public class Routing {
     }
   }
 
-  /** A READY server of a version: its OIP REST base URL and gRPC target ({@code host:port}). */
-  public record Target(UUID serverId, String restUrl, String grpcTarget) {}
+  /**
+   * A READY server of a version: its OIP REST base URL, gRPC target ({@code host:port}) and whether
+   * that gRPC port serves TLS.
+   */
+  public record Target(UUID serverId, String restUrl, String grpcTarget, boolean grpcTls) {
+    /** A server whose gRPC port is plaintext. */
+    public Target(UUID serverId, String restUrl, String grpcTarget) {
+      this(serverId, restUrl, grpcTarget, false);
+    }
+  }
 
   /** Where one request goes. {@link #release} it when the answer is in. */
   public record Lease(
@@ -88,6 +96,7 @@ public class Routing {
       UUID serverId,
       String restUrl,
       String grpcTarget,
+      boolean grpcTls,
       Duration timeout,
       Variant variant) {}
 
@@ -208,6 +217,7 @@ public class Routing {
             best.serverId(),
             best.restUrl(),
             best.grpcTarget(),
+            best.grpcTls(),
             route.timeout(),
             variant));
   }

@@ -19,17 +19,23 @@ import tools.jackson.databind.json.JsonMapper;
  * Calls a runtime's model repository extension. Runtimes unload whole models, not versions, so
  * every load also sends the model's {@code version_policy}: the versions this server should keep,
  * which makes loading a second version keep the first, and loading with a shorter list unload the
- * versions left out.
+ * versions left out. Every call carries the runtimes' bearer token; {@code https} runtimes are
+ * reached with the HTTP client's TLS context.
  */
 class RuntimeRepositoryClient {
   private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpClient http;
   private final JsonMapper json;
+  private final String authorization;
 
-  RuntimeRepositoryClient(HttpClient http, JsonMapper json) {
+  /**
+   * @param authorization the {@code Authorization} header value runtimes require
+   */
+  RuntimeRepositoryClient(HttpClient http, JsonMapper json, String authorization) {
     this.http = http;
     this.json = json;
+    this.authorization = authorization;
   }
 
   /**
@@ -57,6 +63,7 @@ class RuntimeRepositoryClient {
           http.send(
               HttpRequest.newBuilder(repository(restUrl, model, "load"))
                   .timeout(LOAD_TIMEOUT)
+                  .header("Authorization", authorization)
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
@@ -79,6 +86,7 @@ class RuntimeRepositoryClient {
       http.send(
           HttpRequest.newBuilder(repository(restUrl, model, "unload"))
               .timeout(Duration.ofSeconds(30))
+              .header("Authorization", authorization)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{}"))
               .build(),

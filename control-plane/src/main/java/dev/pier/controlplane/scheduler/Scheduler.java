@@ -9,6 +9,8 @@ import dev.pier.controlplane.error.PierException;
 import dev.pier.controlplane.registry.ModelName;
 import dev.pier.controlplane.registry.RegistryService;
 import dev.pier.controlplane.registry.VersionView;
+import dev.pier.controlplane.runtimes.LocalControlPlane;
+import dev.pier.controlplane.runtimes.RuntimeAccess;
 import dev.pier.controlplane.runtimes.RuntimeServerService;
 import dev.pier.controlplane.runtimes.RuntimeServerState;
 import dev.pier.controlplane.runtimes.RuntimeServerView;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,8 +85,10 @@ public class Scheduler implements DisposableBean {
           Thread.ofPlatform().name("pier-scheduler").daemon().factory());
   private final AtomicBoolean nudged = new AtomicBoolean();
   private volatile int port;
+  private volatile String localUrl;
 
   private final PierProperties properties;
+  private final Environment environment;
 
   Scheduler(
       EndpointService endpoints,
@@ -92,8 +97,11 @@ public class Scheduler implements DisposableBean {
       Placements placements,
       Routing routing,
       JsonMapper json,
-      PierProperties properties) {
+      PierProperties properties,
+      RuntimeAccess access,
+      Environment environment) {
     this.properties = properties;
+    this.environment = environment;
     this.endpoints = endpoints;
     this.servers = servers;
     this.registry = registry;
@@ -104,8 +112,10 @@ public class Scheduler implements DisposableBean {
             HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(access.sslContext())
                 .build(),
-            json);
+            json,
+            access.authorization());
   }
 
   /** Starts the loop once the artifact download URL is known (the servlet's real port). */
@@ -115,6 +125,7 @@ public class Scheduler implements DisposableBean {
       return; // a management server, or already started
     }
     port = event.getWebServer().getPort();
+    localUrl = LocalControlPlane.url(environment, port);
     thread.scheduleWithFixedDelay(this::reconcileSafely, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -398,7 +409,8 @@ public class Scheduler implements DisposableBean {
                   new Routing.Target(
                       row.serverId(),
                       byId.get(row.serverId()).restUrl(),
-                      byId.get(row.serverId()).grpcTarget()));
+                      byId.get(row.serverId()).grpcTarget(),
+                      byId.get(row.serverId()).grpcTls()));
         }
       }
       routes.put(
@@ -468,7 +480,7 @@ public class Scheduler implements DisposableBean {
 
   private String artifactUrl(ModelVersionKey key) {
     URI advertised = properties.runtimes().artifactBaseUrl();
-    return (advertised != null ? advertised.toString() : "http://127.0.0.1:" + port)
+    return (advertised != null ? advertised.toString() : localUrl)
         + "/api/v1/models/"
         + key.model()
         + "/versions/"

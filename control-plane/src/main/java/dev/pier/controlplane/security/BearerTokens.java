@@ -1,10 +1,8 @@
 package dev.pier.controlplane.security;
 
 import dev.pier.controlplane.PierProperties;
-import dev.pier.controlplane.runtimes.RegistrationToken;
+import dev.pier.controlplane.runtimes.RuntimeCredentials;
 import dev.pier.controlplane.tokens.ApiTokenService;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -33,16 +31,16 @@ class BearerTokens {
       new PierPrincipal("runtime", Set.of(), PierPrincipal.Kind.RUNTIME, null, false);
 
   private final ApiTokenService tokens;
-  private final RegistrationToken registrationToken;
+  private final RuntimeCredentials runtimes;
   private final JwtAuthenticationProvider jwt;
 
   BearerTokens(
       ApiTokenService tokens,
-      RegistrationToken registrationToken,
+      RuntimeCredentials runtimes,
       OidcRoles oidcRoles,
       PierProperties properties) {
     this.tokens = tokens;
-    this.registrationToken = registrationToken;
+    this.runtimes = runtimes;
     PierProperties.Oidc oidc = properties.security().oidc();
     if (oidc.enabled()) {
       // Reads the provider's metadata and keys on first use, so Pier starts while it is down.
@@ -69,9 +67,7 @@ class BearerTokens {
           .map(PierAuthentication::new)
           .orElseThrow(() -> new InvalidBearerTokenException("unknown, expired or revoked token"));
     }
-    if (MessageDigest.isEqual(
-        token.getBytes(StandardCharsets.UTF_8),
-        registrationToken.value().getBytes(StandardCharsets.UTF_8))) {
+    if (runtimes.isRuntime("Bearer " + token)) {
       return new PierAuthentication(RUNTIME);
     }
     if (jwt == null) {

@@ -562,7 +562,7 @@ class GatewayGrpcIT {
     throw new AssertionError("no " + name + " in " + comparison);
   }
 
-  private static ModelInferRequest setosa(String endpoint, String version) {
+  static ModelInferRequest setosa(String endpoint, String version) {
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
     for (float feature : SETOSA) {
       contents.addFp32Contents(feature);

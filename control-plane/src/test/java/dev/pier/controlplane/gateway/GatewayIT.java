@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.controlplane.drivers.DriverProcess;
 import dev.pier.controlplane.drivers.LocalProcessDriver;
+import dev.pier.controlplane.runtimes.RuntimeAccess;
 import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
@@ -358,6 +359,8 @@ class GatewayIT {
       HttpResponse<byte[]> response =
           http.send(
               HttpRequest.newBuilder(URI.create(restUrl + "/v2/repository/index"))
+                  // Local runtimes serve only callers with the control plane's token.
+                  .header("Authorization", controlPlane.bean(RuntimeAccess.class).authorization())
                   .POST(HttpRequest.BodyPublishers.ofString("{}"))
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
@@ -373,7 +376,7 @@ class GatewayIT {
     return states;
   }
 
-  private static int label(JsonNode body) {
+  static int label(JsonNode body) {
     for (JsonNode output : body.get("outputs")) {
       if (output.get("name").asString().equals("label")) {
         return output.get("data").get(0).asInt();

@@ -3,6 +3,9 @@ package dev.pier.controlplane.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.oip.tls.PemFile;
+import dev.pier.oip.tls.PemTls;
+import dev.pier.testing.tls.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,20 +15,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway's HTTP client against a scripted peer on a real local socket. */
 class RuntimeHttpTest {
   private static final String OK =
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
 
-  private final RuntimeHttp http = new RuntimeHttp(Duration.ofSeconds(2), 1024 * 1024);
+  @TempDir Path certificates;
+
+  private final RuntimeHttp http =
+      new RuntimeHttp(Duration.ofSeconds(2), 1024 * 1024, "Bearer runtime-token", null);
   private Peer peer;
 
   @AfterEach
@@ -52,6 +62,7 @@ class RuntimeHttpTest {
         .hasSize(3)
         .allSatisfy(request -> assertThat(request).startsWith("POST /v2/models/m/infer HTTP/1.1"));
     assertThat(peer.requests.get(2))
+        .contains("Authorization: Bearer runtime-token\r\n")
         .contains("Content-Type: application/json\r\n")
         .contains("Content-Length: 8\r\n")
         .endsWith("\r\n\r\n{\"n\": 2}");
@@ -161,6 +172,73 @@ class RuntimeHttpTest {
     assertThat(peer.connections.get()).isEqualTo(2);
   }
 
+  @Test
+  void httpsRuntimesAreReachedOverMutualTlsOnKeptAliveConnections() throws Exception {
+    TestCertificates authority = TestCertificates.authority(certificates, "runtime-http");
+    TestCertificates.Issued runtime = authority.issue("runtime", "RSA");
+    TestCertificates.Issued gateway = authority.issue("gateway", "EC");
+    SSLContext runtimeContext =
+        PemTls.sslContext(
+            PemTls.keyManagers(
+                new PemFile("runtime", runtime.certificate()),
+                new PemFile("runtime-key", runtime.privateKey())),
+            PemTls.trustManagers(new PemFile("clients", authority.certificate())));
+    peer = new Peer(false, index -> OK, runtimeContext);
+    SSLContext gatewayContext =
+        PemTls.sslContext(
+            PemTls.keyManagers(
+                new PemFile("gateway", gateway.certificate()),
+                new PemFile("gateway-key", gateway.privateKey())),
+            PemTls.trustManagers(new PemFile("runtimes", authority.certificate())));
+
+    try (RuntimeHttp https =
+        new RuntimeHttp(
+            Duration.ofSeconds(2), 1024 * 1024, "Bearer t", gatewayContext.getSocketFactory())) {
+      for (int i = 0; i < 2; i++) {
+        RuntimeHttp.Answer answer =
+            https.exchange(
+                peer.url(),
+                "POST",
+                "/v2/models/m/infer",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                2,
+                "application/json",
+                null,
+                System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        assertThat(answer.status()).isEqualTo(200);
+      }
+      assertThat(peer.url()).startsWith("https://");
+      assertThat(peer.connections.get()).isEqualTo(1);
+      assertThat(peer.requests)
+          .hasSize(2)
+          .allSatisfy(request -> assertThat(request).contains("Authorization: Bearer t\r\n"));
+
+      TestCertificates stranger = TestCertificates.authority(certificates, "stranger");
+      try (RuntimeHttp untrusting =
+          new RuntimeHttp(
+              Duration.ofSeconds(2),
+              1024 * 1024,
+              "Bearer t",
+              PemTls.sslContext(
+                      null, PemTls.trustManagers(new PemFile("other", stranger.certificate())))
+                  .getSocketFactory())) {
+        assertThatThrownBy(
+                () ->
+                    untrusting.exchange(
+                        peer.url(),
+                        "GET",
+                        "/v2/models/m",
+                        null,
+                        0,
+                        null,
+                        null,
+                        System.nanoTime() + Duration.ofSeconds(10).toNanos()))
+            .isInstanceOf(RuntimeHttp.Unreached.class)
+            .hasMessageContaining("TLS with 127.0.0.1:");
+      }
+    }
+  }
+
   private RuntimeHttp.Answer post(String json) throws IOException {
     byte[] body = (json + "   unsent").getBytes(StandardCharsets.UTF_8);
     return http.exchange(
@@ -193,14 +271,31 @@ class RuntimeHttpTest {
     private final IntFunction<String> answers;
 
     Peer(boolean oneRequestPerConnection, IntFunction<String> answers) throws IOException {
-      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this(oneRequestPerConnection, answers, null);
+    }
+
+    /** With {@code tls}, speaks HTTPS only and requires a client certificate. */
+    Peer(boolean oneRequestPerConnection, IntFunction<String> answers, SSLContext tls)
+        throws IOException {
+      if (tls == null) {
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      } else {
+        SSLServerSocket secure =
+            (SSLServerSocket)
+                tls.getServerSocketFactory()
+                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        secure.setNeedClientAuth(true);
+        this.server = secure;
+      }
       this.oneRequestPerConnection = oneRequestPerConnection;
       this.answers = answers;
       Thread.ofPlatform().daemon().start(this::accept);
     }
 
     String url() {
-      return "http://127.0.0.1:" + server.getLocalPort();
+      return (server instanceof SSLServerSocket ? "https" : "http")
+          + "://127.0.0.1:"
+          + server.getLocalPort();
     }
 
     private void accept() {

@@ -118,9 +118,11 @@ class ArtifactFetcherTest {
             new PierProperties.EmbeddedDatabase(0, Duration.ofSeconds(1)),
             new PierProperties.Runtimes(
                 null,
+                null,
                 Duration.ofSeconds(15),
-                new PierProperties.Local(0, Path.of("pier-runtime.jar")),
-                null),
+                new PierProperties.Local(0, Path.of("pier-runtime.jar"), null, null, null, null),
+                null,
+                new PierProperties.Tls(null, null, null)),
             new PierProperties.Gateway(0),
             new PierProperties.Security(
                 null,

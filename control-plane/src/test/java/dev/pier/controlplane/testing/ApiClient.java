@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,19 +21,28 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ApiClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
   private final String base;
   private final int port;
   private final String authorization;
 
   /** A client that sends no credentials. */
   public ApiClient(int port) {
-    this(port, null);
+    this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "http", port, null);
   }
 
-  private ApiClient(int port, String authorization) {
-    this.base = "http://localhost:" + port;
+  /** A client for a control plane serving HTTPS, trusting {@code tls}; no credentials. */
+  public ApiClient(int port, SSLContext tls) {
+    this(
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build(),
+        "https",
+        port,
+        null);
+  }
+
+  private ApiClient(HttpClient http, String scheme, int port, String authorization) {
+    this.http = http;
+    this.base = scheme + "://localhost:" + port;
     this.port = port;
     this.authorization = authorization;
   }
@@ -46,7 +56,7 @@ public final class ApiClient {
    * name its own.
    */
   public ApiClient authorizedBy(String authorization) {
-    return new ApiClient(port, authorization);
+    return new ApiClient(http, base.substring(0, base.indexOf(':')), port, authorization);
   }
 
   /** A client with a bearer token (an API token's secret or a JWT). */
@@ -108,7 +118,7 @@ public final class ApiClient {
 
   /** A request with no {@code Authorization} header, whatever this client sends by default. */
   public ApiClient anonymous() {
-    return new ApiClient(port, null);
+    return authorizedBy(null);
   }
 
   /** Any request; {@code headers} are name, value pairs. */

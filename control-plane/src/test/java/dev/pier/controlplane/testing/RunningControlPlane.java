@@ -1,6 +1,7 @@
 package dev.pier.controlplane.testing;
 
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,7 +62,16 @@ public final class RunningControlPlane implements AutoCloseable {
 
   /** A client that sends no credentials. */
   public ApiClient anonymousApi() {
-    return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+    return new ApiClient(port());
+  }
+
+  /** A client for a control plane that serves HTTPS ({@code server.ssl.*}), signed in as admin. */
+  public ApiClient api(SSLContext tls) {
+    return Administrator.signIn(new ApiClient(port(), tls));
+  }
+
+  private int port() {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
   }
 
   public <T> T bean(Class<T> type) {

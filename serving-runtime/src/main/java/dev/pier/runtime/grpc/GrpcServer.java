@@ -1,8 +1,15 @@
 package dev.pier.runtime.grpc;
 
 import dev.pier.runtime.protocol.InferenceService;
+import dev.pier.runtime.security.BearerToken;
+import dev.pier.runtime.security.ServerTls;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * InferenceService} runs on one of two bounded pools — {@code threads} workers for inference, a few
  * for everything else — each with a bounded queue. A call that finds its pool and queue full fails
  * at once with {@code RESOURCE_EXHAUSTED} and a retry hint.
+ *
+ * <p>Security: with a {@link BearerToken}, every inference service call must carry it in its {@code
+ * authorization} metadata (else {@code UNAUTHENTICATED}); the health service needs none. With
+ * {@link ServerTls} the port speaks TLS only, and with mutual TLS clients must present a
+ * certificate its authorities signed.
  */
 public final class GrpcServer implements AutoCloseable {
 
@@ -57,13 +69,29 @@ public final class GrpcServer implements AutoCloseable {
    */
   public GrpcServer(
       InferenceService service, String host, int port, int maxMessageBytes, int threads) {
+    this(service, host, port, maxMessageBytes, threads, BearerToken.NONE, null);
+  }
+
+  /**
+   * @param token the token every inference call must carry, or {@link BearerToken#NONE}
+   * @param tls the port's TLS, or null for plaintext
+   */
+  public GrpcServer(
+      InferenceService service,
+      String host,
+      int port,
+      int maxMessageBytes,
+      int threads,
+      BearerToken token,
+      ServerTls tls) {
     this(
         service,
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port)),
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls)),
         host + ":" + port,
         maxMessageBytes,
         threads,
-        threads * 32);
+        threads * 32,
+        token);
   }
 
   /** Binds the same services to any transport, so tests can use the in-process one. */
@@ -73,7 +101,8 @@ public final class GrpcServer implements AutoCloseable {
       String address,
       int maxMessageBytes,
       int threads,
-      int queueCapacity) {
+      int queueCapacity,
+      BearerToken token) {
     if (maxMessageBytes < 1) {
       throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
     }
@@ -97,10 +126,33 @@ public final class GrpcServer implements AutoCloseable {
             // second, gRPC-owned executor would add a hop and an unbounded queue for nothing.
             .directExecutor()
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(
-                new InferenceGrpcService(service, inferenceExecutor, controlExecutor, health))
+            .addService(inference(service, health, token))
             .addService(health.service())
             .build();
+  }
+
+  private ServerServiceDefinition inference(
+      InferenceService service, HealthReporter health, BearerToken token) {
+    InferenceGrpcService inference =
+        new InferenceGrpcService(service, inferenceExecutor, controlExecutor, health);
+    // Without a token nothing is checked, so nothing is intercepted.
+    return token.required()
+        ? ServerInterceptors.intercept(inference, new BearerTokenInterceptor(token))
+        : inference.bindService();
+  }
+
+  private static ServerCredentials credentials(ServerTls tls) {
+    if (tls == null) {
+      return InsecureServerCredentials.create();
+    }
+    TlsServerCredentials.Builder credentials =
+        TlsServerCredentials.newBuilder().keyManager(tls.keyManagers());
+    if (tls.clientCertificateRequired()) {
+      credentials
+          .trustManager(tls.clientTrust())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+    }
+    return credentials.build();
   }
 
   /**

@@ -21,13 +21,21 @@ import java.util.Locale;
 /**
  * Fetches a model artifact from a URL into the repository, verifying its SHA-256 while it streams,
  * and moves it into place atomically: a model file either appears whole and verified or not at all.
+ *
+ * <p>Downloads from the control plane ({@link ControlPlaneDownloads#covers}) carry its bearer token
+ * and trust its CA, and follow no redirect, so the token goes nowhere else; other URLs are fetched
+ * anonymously with the JDK's default trust, following redirects.
  */
 final class ArtifactFetcher {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   private final HttpClient client =
       HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
+          .connectTimeout(CONNECT_TIMEOUT)
           .followRedirects(HttpClient.Redirect.NORMAL)
           .build();
+  private final ControlPlaneDownloads controlPlane;
+  private final HttpClient controlPlaneClient;
   private final long maxBytes;
   private final Path stagingDirectory;
 
@@ -35,9 +43,18 @@ final class ArtifactFetcher {
    * @param stagingDirectory where downloads land until verified; a hidden directory of the
    *     repository, so a failed fetch leaves nothing the repository scan would take for a model
    */
-  ArtifactFetcher(long maxBytes, Path stagingDirectory) {
+  ArtifactFetcher(long maxBytes, Path stagingDirectory, ControlPlaneDownloads controlPlane) {
     this.maxBytes = maxBytes;
     this.stagingDirectory = stagingDirectory;
+    this.controlPlane = controlPlane;
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (controlPlane.trust() != null) {
+      builder.sslContext(controlPlane.trust());
+    }
+    this.controlPlaneClient = builder.build();
   }
 
   /**
@@ -102,13 +119,22 @@ final class ArtifactFetcher {
     if (scheme.equals("file")) {
       return Files.newInputStream(Path.of(uri));
     }
+    boolean fromControlPlane = controlPlane.covers(uri);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+    if (fromControlPlane && !controlPlane.token().isEmpty()) {
+      request.header("Authorization", "Bearer " + controlPlane.token());
+    }
     HttpResponse<InputStream> response =
-        client.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        (fromControlPlane ? controlPlaneClient : client)
+            .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       response.body().close();
-      throw new IOException("HTTP status " + response.statusCode());
+      throw new IOException(
+          "HTTP status "
+              + response.statusCode()
+              + (fromControlPlane && (response.statusCode() == 401 || response.statusCode() == 403)
+                  ? " (the control plane refused the runtime's control-plane-token)"
+                  : ""));
     }
     return response.body();
   }

@@ -34,15 +34,18 @@ public final class ModelServer implements InferenceService, AutoCloseable {
    * @param defaults process-wide model defaults
    * @param memoryBudgetBytes total model memory before least-recently-used eviction; 0 = unlimited
    * @param maxArtifactBytes largest artifact the load API will fetch
+   * @param controlPlane how artifacts are downloaded from the control plane, if any
    */
   public ModelServer(
       Path repositoryRoot,
       ModelConfig.Defaults defaults,
       long memoryBudgetBytes,
       long maxArtifactBytes,
+      ControlPlaneDownloads controlPlane,
       RuntimeMetrics metrics) {
     this.repository =
-        new ModelRepository(repositoryRoot, defaults, memoryBudgetBytes, maxArtifactBytes, metrics);
+        new ModelRepository(
+            repositoryRoot, defaults, memoryBudgetBytes, maxArtifactBytes, controlPlane, metrics);
     String implementationVersion = ModelServer.class.getPackage().getImplementationVersion();
     this.serverVersion = implementationVersion == null ? "dev" : implementationVersion;
   }

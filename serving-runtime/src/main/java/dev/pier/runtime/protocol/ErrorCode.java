@@ -20,6 +20,8 @@ public enum ErrorCode {
   UNIMPLEMENTED,
   /** A model load or an artifact fetch failed for a reason outside the caller's request. */
   FAILED_PRECONDITION,
+  /** The caller did not present the runtime's bearer token ({@code --auth-token}). */
+  UNAUTHENTICATED,
   /** The server is shutting down. */
   SHUTTING_DOWN,
   /** A fault of the server itself; never used for anything a client sent. */

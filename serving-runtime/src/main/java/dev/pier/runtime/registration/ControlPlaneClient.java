@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * Registers the runtime with a control plane and heartbeats its load.
@@ -63,16 +64,19 @@ public final class ControlPlaneClient implements AutoCloseable {
   /**
    * @param controlPlaneUrl the control plane's base URL, without a trailing slash
    * @param token the registration token, sent as a bearer token; empty sends none
+   * @param trust the TLS context for an https control plane, or null for the JDK's default trust
    */
   public ControlPlaneClient(
       String controlPlaneUrl,
       String token,
+      SSLContext trust,
       RuntimeRegistration registration,
       Supplier<RuntimeLoad> load,
       Duration heartbeatInterval) {
     this(
         controlPlaneUrl,
         token,
+        trust,
         registration,
         load,
         heartbeatInterval,
@@ -84,6 +88,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   ControlPlaneClient(
       String controlPlaneUrl,
       String token,
+      SSLContext trust,
       RuntimeRegistration registration,
       Supplier<RuntimeLoad> load,
       Duration heartbeatInterval,
@@ -94,11 +99,14 @@ public final class ControlPlaneClient implements AutoCloseable {
     this.load = Objects.requireNonNull(load, "load");
     this.heartbeatInterval = heartbeatInterval;
     this.maximumBackoff = maximumBackoff;
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+            .connectTimeout(CONNECT_TIMEOUT);
+    if (trust != null) {
+      http.sslContext(trust);
+    }
+    this.http = http.build();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -280,6 +288,7 @@ public final class ControlPlaneClient implements AutoCloseable {
       json.writeStringField("name", registration.name());
       json.writeStringField("restUrl", registration.restUrl());
       json.writeStringField("grpcTarget", registration.grpcTarget());
+      json.writeBooleanField("grpcTls", registration.grpcTls());
       json.writeStringField("metricsUrl", registration.metricsUrl());
       json.writeArrayFieldStart("capabilities");
       for (String capability : registration.capabilities()) {

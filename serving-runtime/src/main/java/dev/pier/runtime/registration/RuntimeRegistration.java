@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param name stable across restarts, so a restarted runtime keeps its identity
  * @param restUrl the OIP REST base URL, e.g. {@code http://10.0.0.5:8000}
  * @param grpcTarget the OIP gRPC target, {@code host:port}
+ * @param grpcTls whether the gRPC port speaks TLS (the REST URL says so by its scheme)
  * @param metricsUrl the Prometheus endpoint
  * @param capabilities e.g. {@code onnx}, {@code cpu}, {@code gpu}
  * @param memoryCapacityBytes the model memory the runtime offers (see {@link
@@ -19,6 +20,7 @@ public record RuntimeRegistration(
     String name,
     String restUrl,
     String grpcTarget,
+    boolean grpcTls,
     String metricsUrl,
     List<String> capabilities,
     long memoryCapacityBytes,

@@ -10,6 +10,7 @@ final class RestErrors {
     return switch (code) {
       // The OIP error vocabulary is 400/404/503/501; an oversized body is a bad request.
       case INVALID_ARGUMENT, PAYLOAD_TOO_LARGE, FAILED_PRECONDITION -> 400;
+      case UNAUTHENTICATED -> 401;
       case NOT_FOUND -> 404;
       case UNAVAILABLE, OVERLOADED, SHUTTING_DOWN -> 503;
       case UNIMPLEMENTED -> 501;

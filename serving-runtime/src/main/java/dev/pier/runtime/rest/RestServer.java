@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.pier.runtime.json.JsonLimits;
 import dev.pier.runtime.protocol.Answering;
 import dev.pier.runtime.protocol.ErrorCode;
@@ -16,6 +19,8 @@ import dev.pier.runtime.protocol.InferenceResponse;
 import dev.pier.runtime.protocol.InferenceService;
 import dev.pier.runtime.protocol.ModelMetadata;
 import dev.pier.runtime.protocol.RepositoryEntry;
+import dev.pier.runtime.security.BearerToken;
+import dev.pier.runtime.security.ServerTls;
 import dev.pier.runtime.tensor.BufferPool;
 import dev.pier.runtime.tensor.Parameters;
 import dev.pier.runtime.tensor.TensorSpec;
@@ -34,6 +39,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The Open Inference Protocol over HTTP/1.1: health, metadata, inference (JSON and the binary
@@ -42,13 +49,22 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every failure leaves as {@code {"error": "..."}} with the status {@link RestErrors} gives its
  * code; nothing a client sends produces a 500.
+ *
+ * <p>With a {@link BearerToken}, every request but {@code GET /v2/health/live} and {@code
+ * /v2/health/ready} must carry it, checked before anything of the request is read or routed;
+ * without it the answer is 401 with {@code WWW-Authenticate: Bearer}. With {@link ServerTls} the
+ * server speaks HTTPS only, and with mutual TLS a client without a certificate its authorities
+ * signed fails the handshake.
  */
 public final class RestServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RestServer.class.getName());
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
   private static final byte[] EMPTY = new byte[0];
+  private static final String CHALLENGE = "Bearer realm=\"pier-runtime\"";
+  private static final String REJECTED_CHALLENGE = CHALLENGE + ", error=\"invalid_token\"";
 
   private final InferenceService service;
+  private final BearerToken token;
   private final long maxBodyBytes;
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
@@ -56,12 +72,22 @@ public final class RestServer implements AutoCloseable {
 
   /**
    * @param threads worker threads; requests beyond them queue (bounded) in front of the pool
+   * @param token the token every request but health must carry, or {@link BearerToken#NONE}
+   * @param tls the server's TLS, or null for plain HTTP
    */
-  public RestServer(InferenceService service, String host, int port, long maxBodyBytes, int threads)
+  public RestServer(
+      InferenceService service,
+      String host,
+      int port,
+      long maxBodyBytes,
+      int threads,
+      BearerToken token,
+      ServerTls tls)
       throws IOException {
     // Without TCP_NODELAY small responses wait for delayed ACKs: 40 ms per request.
     System.setProperty("sun.net.httpserver.nodelay", "true");
     this.service = service;
+    this.token = token;
     this.maxBodyBytes = maxBodyBytes;
     this.workers =
         new ThreadPoolExecutor(
@@ -74,9 +100,25 @@ public final class RestServer implements AutoCloseable {
             // A full queue means the server is far past saturation: the submitting thread then
             // serves the request itself, which slows accepting — backpressure, not a crash.
             (task, pool) -> task.run());
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    this.server = tls == null ? HttpServer.create(address, 1024) : https(address, tls);
     server.setExecutor(workers);
     server.createContext("/", this::handle);
+  }
+
+  private static HttpsServer https(InetSocketAddress address, ServerTls tls) throws IOException {
+    HttpsServer https = HttpsServer.create(address, 1024);
+    SSLContext context = tls.sslContext();
+    https.setHttpsConfigurator(
+        new HttpsConfigurator(context) {
+          @Override
+          public void configure(HttpsParameters parameters) {
+            SSLParameters ssl = context.getDefaultSSLParameters();
+            ssl.setNeedClientAuth(tls.clientCertificateRequired());
+            parameters.setSSLParameters(ssl);
+          }
+        });
+    return https;
   }
 
   public void start() {
@@ -107,6 +149,10 @@ public final class RestServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
+    if (token.required() && !authorized(exchange)) {
+      refuse(exchange);
+      return;
+    }
     boolean completesLater = false;
     try {
       completesLater = route(exchange);
@@ -121,6 +167,45 @@ public final class RestServer implements AutoCloseable {
       if (!completesLater) {
         exchange.close();
       }
+    }
+  }
+
+  /** The token first: the common case costs one header lookup, and no path is parsed. */
+  private boolean authorized(HttpExchange exchange) {
+    return token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))
+        || isHealth(exchange);
+  }
+
+  /** {@code GET /v2/health/live} and {@code /ready}: probes carry no token. */
+  private static boolean isHealth(HttpExchange exchange) {
+    if (!exchange.getRequestMethod().equals("GET")) {
+      return false;
+    }
+    String path = exchange.getRequestURI().getRawPath();
+    // The router ignores one trailing slash; so does this exception.
+    int end = path.endsWith("/") ? path.length() - 1 : path.length();
+    return isPath(path, end, "/v2/health/live") || isPath(path, end, "/v2/health/ready");
+  }
+
+  private static boolean isPath(String path, int end, String expected) {
+    return end == expected.length() && path.startsWith(expected);
+  }
+
+  /** 401 before anything of the request is read; the body is left to the server to drain. */
+  private void refuse(HttpExchange exchange) {
+    boolean presented = exchange.getRequestHeaders().containsKey("Authorization");
+    exchange
+        .getResponseHeaders()
+        .set("WWW-Authenticate", presented ? REJECTED_CHALLENGE : CHALLENGE);
+    try {
+      sendErrorQuietly(
+          exchange,
+          ErrorCode.UNAUTHENTICATED,
+          presented
+              ? "the bearer token is wrong; it is the runtime's auth-token"
+              : "this runtime needs 'Authorization: Bearer <token>' (its auth-token)");
+    } finally {
+      exchange.close();
     }
   }
 

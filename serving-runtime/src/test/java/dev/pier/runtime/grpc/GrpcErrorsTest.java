@@ -40,6 +40,7 @@ class GrpcErrorsTest {
   private static Status.Code expectedCode(ErrorCode errorCode) {
     return switch (errorCode) {
       case INVALID_ARGUMENT, PAYLOAD_TOO_LARGE -> Status.Code.INVALID_ARGUMENT;
+      case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
       case NOT_FOUND -> Status.Code.NOT_FOUND;
       case UNAVAILABLE, SHUTTING_DOWN -> Status.Code.UNAVAILABLE;
       case OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;

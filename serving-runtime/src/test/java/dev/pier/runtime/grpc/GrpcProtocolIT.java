@@ -17,6 +17,7 @@ import dev.pier.runtime.grpc.proto.RepositoryModelLoadRequest;
 import dev.pier.runtime.grpc.proto.RepositoryModelUnloadRequest;
 import dev.pier.runtime.grpc.proto.ServerMetadataRequest;
 import dev.pier.runtime.grpc.proto.ServerReadyRequest;
+import dev.pier.runtime.testing.GrpcRequests;
 import dev.pier.runtime.testing.ModelRepositories;
 import dev.pier.runtime.testing.RuntimeProcess;
 import io.grpc.ManagedChannel;
@@ -94,24 +95,7 @@ class GrpcProtocolIT {
 
   @Test
   void typedContentsInferTheRightSpecies() {
-    ModelInferRequest request =
-        ModelInferRequest.newBuilder()
-            .setModelName("iris")
-            .setId("grpc-1")
-            .addInputs(
-                InferInputTensor.newBuilder()
-                    .setName("features")
-                    .setDatatype("FP32")
-                    .addShape(1)
-                    .addShape(4)
-                    .setContents(
-                        InferTensorContents.newBuilder()
-                            .addFp32Contents(5.1f)
-                            .addFp32Contents(3.5f)
-                            .addFp32Contents(1.4f)
-                            .addFp32Contents(0.2f)))
-            .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("label"))
-            .build();
+    ModelInferRequest request = GrpcRequests.irisSetosa().toBuilder().setId("grpc-1").build();
     ModelInferResponse response = stub.modelInfer(request);
     assertThat(response.getId()).isEqualTo("grpc-1");
     assertThat(response.getModelVersion()).isEqualTo("1");

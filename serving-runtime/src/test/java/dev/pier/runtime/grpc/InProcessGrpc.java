@@ -2,6 +2,7 @@ package dev.pier.runtime.grpc;
 
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.protocol.InferenceService;
+import dev.pier.runtime.security.BearerToken;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -29,7 +30,8 @@ final class InProcessGrpc implements AutoCloseable {
             name,
             MAX_MESSAGE_BYTES,
             threads,
-            queueCapacity);
+            queueCapacity,
+            BearerToken.NONE);
     server.start();
     channel = InProcessChannelBuilder.forName(name).build();
   }

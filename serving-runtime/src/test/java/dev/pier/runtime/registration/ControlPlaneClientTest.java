@@ -30,6 +30,7 @@ class ControlPlaneClientTest {
           "runtime-a",
           "http://127.0.0.1:8000",
           "127.0.0.1:8001",
+          false,
           "http://127.0.0.1:8002/metrics",
           List.of("onnx", "cpu"),
           1L << 30,
@@ -66,6 +67,7 @@ class ControlPlaneClientTest {
         .containsEntry("name", "runtime-a")
         .containsEntry("restUrl", "http://127.0.0.1:8000")
         .containsEntry("grpcTarget", "127.0.0.1:8001")
+        .containsEntry("grpcTls", false)
         .containsEntry("metricsUrl", "http://127.0.0.1:8002/metrics")
         .containsEntry("capabilities", List.of("onnx", "cpu"))
         .containsEntry("memoryCapacityBytes", 1L << 30)
@@ -145,6 +147,7 @@ class ControlPlaneClientTest {
     return new ControlPlaneClient(
         "http://127.0.0.1:" + port,
         "s3cret",
+        null,
         REGISTRATION,
         () -> LOAD,
         Duration.ofMillis(50),

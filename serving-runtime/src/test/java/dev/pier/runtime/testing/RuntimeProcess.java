@@ -82,6 +82,18 @@ public final class RuntimeProcess implements AutoCloseable {
 
   public static RuntimeProcess start(
       Path repository, Map<String, String> environment, String... settings) {
+    RuntimeProcess runtime = launch(repository, environment, settings);
+    runtime.await(runtime.loaded);
+    if (runtime.httpPort == 0) {
+      String log = runtime.output();
+      runtime.close();
+      throw new IllegalStateException("pier-runtime did not start:\n" + log);
+    }
+    return runtime;
+  }
+
+  private static RuntimeProcess launch(
+      Path repository, Map<String, String> environment, String... settings) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx512m");
@@ -99,19 +111,31 @@ public final class RuntimeProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
     builder.environment().putAll(environment);
-    RuntimeProcess runtime;
     try {
-      runtime = new RuntimeProcess(builder.start());
+      return new RuntimeProcess(builder.start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + command, e);
     }
-    runtime.await(runtime.loaded);
-    if (runtime.httpPort == 0) {
-      String log = runtime.output();
-      runtime.close();
-      throw new IllegalStateException("pier-runtime did not start:\n" + log);
+  }
+
+  /** A runtime that exited by itself: its exit code and everything it printed. */
+  public record Exited(int exitCode, String output) {}
+
+  /**
+   * Runs the runtime with settings it must refuse, and waits for it to exit; fails if it is still
+   * running after the startup timeout.
+   */
+  public static Exited refusing(Path repository, String... settings) {
+    try (RuntimeProcess runtime = launch(repository, Map.of(), settings)) {
+      if (!runtime.process.waitFor(STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("pier-runtime did not exit:\n" + runtime.output());
+      }
+      runtime.await(runtime.loaded); // the output reader has read everything
+      return new Exited(runtime.process.exitValue(), runtime.output());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    return runtime;
   }
 
   public static Path runtimeJar() {
