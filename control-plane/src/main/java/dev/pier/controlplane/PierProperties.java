@@ -251,16 +251,28 @@ public record PierProperties(
 
   /**
    * The gateway's OIP gRPC server ({@code inference.GRPCInferenceService} and gRPC health); its
-   * REST side is on the control plane's HTTP port.
+   * REST side is on the control plane's HTTP port (HTTPS with {@code server.ssl.*}).
    *
    * @param grpcPort the port it listens on; 0 picks a free one at every start
+   * @param tlsCertificate the PEM certificate chain the gRPC port serves TLS with; unset, it speaks
+   *     plaintext (keep it on a trusted network then, or set both files)
+   * @param tlsPrivateKey the certificate's unencrypted PKCS#8 PEM private key
    */
-  public record Gateway(@DefaultValue("8081") int grpcPort) {
+  public record Gateway(
+      @DefaultValue("8081") int grpcPort, Path tlsCertificate, Path tlsPrivateKey) {
 
     public Gateway {
       require(
           grpcPort >= 0 && grpcPort <= 65535,
           "pier.gateway.grpc-port must be between 0 and 65535, but is " + grpcPort);
+      require(
+          (tlsCertificate == null) == (tlsPrivateKey == null),
+          "pier.gateway.tls-certificate and pier.gateway.tls-private-key must be set together");
+    }
+
+    /** Whether the gRPC port speaks TLS. */
+    public boolean tls() {
+      return tlsCertificate != null;
     }
   }
 

@@ -5,9 +5,14 @@ import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.security.GatewayCredentials;
 import dev.pier.controlplane.traffic.TrafficStatistics;
+import dev.pier.oip.tls.PemFile;
+import dev.pier.oip.tls.PemTls;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -45,7 +50,7 @@ public class GrpcGateway implements SmartLifecycle {
       EndpointAccess access) {
     this.configuredPort = properties.gateway().grpcPort();
     this.server =
-        NettyServerBuilder.forPort(configuredPort)
+        NettyServerBuilder.forPort(configuredPort, credentials(properties.gateway()))
             // Handlers never block: they pick a replica and start an asynchronous call.
             .directExecutor()
             .maxInboundMessageSize(RuntimeChannels.MAX_MESSAGE_BYTES)
@@ -57,6 +62,19 @@ public class GrpcGateway implements SmartLifecycle {
                     new GrpcAuthentication(credentials, access)))
             .addService(health.getHealthService())
             .build();
+  }
+
+  /** TLS from the configured PEM files (checked at start, errors name the setting), or none. */
+  private static ServerCredentials credentials(PierProperties.Gateway settings) {
+    if (!settings.tls()) {
+      return InsecureServerCredentials.create();
+    }
+    return TlsServerCredentials.newBuilder()
+        .keyManager(
+            PemTls.keyManagers(
+                new PemFile("pier.gateway.tls-certificate", settings.tlsCertificate()),
+                new PemFile("pier.gateway.tls-private-key", settings.tlsPrivateKey())))
+        .build();
   }
 
   /** The port it listens on: the one bound when {@code pier.gateway.grpc-port} is 0. */

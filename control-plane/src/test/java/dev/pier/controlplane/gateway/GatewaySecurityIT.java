@@ -16,8 +16,11 @@ import dev.pier.oip.tls.PemTls;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferResponse;
 import dev.pier.testing.tls.TestCertificates;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,7 +86,9 @@ class GatewaySecurityIT {
             "pier.runtimes.local.tls-client-ca=" + authority.certificate(),
             "pier.runtimes.tls.trust-certificates=" + authority.certificate(),
             "pier.runtimes.tls.client-certificate=" + gateway.certificate(),
-            "pier.runtimes.tls.client-private-key=" + gateway.privateKey());
+            "pier.runtimes.tls.client-private-key=" + gateway.privateKey(),
+            "pier.gateway.tls-certificate=" + server.certificate(),
+            "pier.gateway.tls-private-key=" + server.privateKey());
     trustingAuthority = PemTls.sslContext(null, trust());
     api = controlPlane.api(trustingAuthority);
   }
@@ -144,14 +149,20 @@ class GatewaySecurityIT {
 
   @Test
   @Order(3)
-  void theGatewayServesGrpcThroughATlsChannelWithTheToken() throws InterruptedException {
+  void theGatewayServesGrpcOverTlsAndForwardsThroughATlsChannelWithTheToken() throws Exception {
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", controlPlane.bean(GrpcGateway.class).port())
-            .usePlaintext()
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1",
+                controlPlane.bean(GrpcGateway.class).port(),
+                TlsChannelCredentials.newBuilder().trustManager(trust()).build())
             .build();
     try {
+      Metadata credentials = new Metadata();
+      credentials.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), api.authorization());
       ModelInferResponse answer =
           GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentials))
               .withDeadlineAfter(30, TimeUnit.SECONDS)
               .modelInfer(GatewayGrpcIT.setosa("flowers", ""));
       assertThat(answer.getModelName()).isEqualTo("flowers");

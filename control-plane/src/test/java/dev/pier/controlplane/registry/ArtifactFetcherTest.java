@@ -123,7 +123,7 @@ class ArtifactFetcherTest {
                 new PierProperties.Local(0, Path.of("pier-runtime.jar"), null, null, null, null),
                 null,
                 new PierProperties.Tls(null, null, null)),
-            new PierProperties.Gateway(0),
+            new PierProperties.Gateway(0, null, null),
             new PierProperties.Security(
                 null,
                 new PierProperties.Oidc(
