@@ -1,0 +1,175 @@
+package dev.pier.audit.capture;
+
+import static dev.pier.audit.testing.TestRecords.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.audit.AuditRecord;
+import dev.pier.audit.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InferenceRecordsTest {
+  private static final AuditRecord TEMPLATE =
+      AuditRecord.inference(
+              T0, "req-1", "iris", "alice", Outcome.SUCCESS, 200, Duration.ofMillis(3))
+          .withTarget("iris", "2");
+
+  private static final String BATCH_REQUEST =
+      """
+      {"id": "req-1", "inputs": [
+        {"name": "features", "datatype": "FP32", "shape": [3, 2], "data": [1.10, 2.0, 3.5, 4.25, 5e-1, 6]},
+        {"name": "customer", "datatype": "BYTES", "shape": [3], "data": ["C-1", "C-2", "C-3"]}
+      ]}
+      """;
+  private static final String BATCH_RESPONSE =
+      """
+      {"model_name": "iris", "outputs": [
+        {"name": "label", "datatype": "INT64", "shape": [3, 1], "data": [[0], [2], [1]]},
+        {"name": "model_info", "datatype": "BYTES", "shape": [1], "data": ["v2"]}
+      ]}
+      """;
+
+  @Test
+  void aBatchedRequestBecomesOneRecordPerInstance() {
+    List<AuditRecord> records =
+        InferenceRecords.split(TEMPLATE, BATCH_REQUEST, BATCH_RESPONSE, AuditPolicy.DEFAULT);
+
+    assertThat(records).hasSize(3);
+    assertThat(records).extracting(AuditRecord::instanceIndex).containsExactly(0, 1, 2);
+    assertThat(records)
+        .allSatisfy(
+            record -> {
+              assertThat(record.instanceCount()).isEqualTo(3);
+              assertThat(record.requestId()).isEqualTo("req-1");
+              assertThat(record.target()).isEqualTo("iris");
+            });
+    assertThat(records).extracting(AuditRecord::id).doesNotHaveDuplicates();
+    assertThat(records.get(1).inputs())
+        .isEqualTo(
+            "[{\"name\":\"features\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[3.5,4.25]},"
+                + "{\"name\":\"customer\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"C-2\"]}]");
+    assertThat(records.get(0).inputs()).as("numbers keep their digits").contains("[1.10,2.0]");
+    assertThat(records.get(2).inputs()).as("the same value, in plain notation").contains("[0.5,6]");
+    assertThat(records.get(2).outputs())
+        .isEqualTo(
+            "[{\"name\":\"label\",\"datatype\":\"INT64\",\"shape\":[1,1],\"data\":[1]},"
+                + "{\"name\":\"model_info\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"v2\"]}]");
+  }
+
+  @Test
+  void eachInstanceGetsItsOwnBusinessKeyAndRedaction() {
+    AuditPolicy policy =
+        AuditPolicy.DEFAULT
+            .withBusinessKeyFields(Set.of("customer"))
+            .withRedactedFields(Set.of("features"));
+
+    List<AuditRecord> records =
+        InferenceRecords.split(TEMPLATE, BATCH_REQUEST, BATCH_RESPONSE, policy);
+
+    assertThat(records)
+        .extracting(record -> record.businessKeys().get("customer"))
+        .containsExactly("C-1", "C-2", "C-3");
+    assertThat(records)
+        .allSatisfy(
+            record ->
+                assertThat(record.inputs()).contains("\"data\":\"***\"").doesNotContain("4.25"));
+  }
+
+  @Test
+  void aSampledAwayRequestLeavesNoRecords() {
+    assertThat(
+            InferenceRecords.split(
+                TEMPLATE, BATCH_REQUEST, BATCH_RESPONSE, AuditPolicy.DEFAULT.withSamplePercent(0)))
+        .isEmpty();
+  }
+
+  @Test
+  void nestedDataIsSlicedByRow() {
+    String request =
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[[1,2],[3,4]]}]}";
+
+    List<AuditRecord> records =
+        InferenceRecords.split(TEMPLATE, request, null, AuditPolicy.DEFAULT);
+
+    assertThat(records)
+        .extracting(AuditRecord::inputs)
+        .containsExactly(
+            "[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1,2]}]",
+            "[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[3,4]}]");
+    assertThat(records).allSatisfy(record -> assertThat(record.outputs()).isNull());
+  }
+
+  @Test
+  void requestsThatCannotBeSlicedGiveOneRecord() {
+    List<String> requests =
+        List.of(
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[],\"data\":[7]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"data\":[1,2]},{\"name\":\"y\",\"shape\":[3],\"data\":[1,2,3]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"data\":[1,2,3]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[4],\"parameters\":{\"binary_data_size\":16}}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[\"two\"],\"data\":[1,2]}]}");
+    for (String request : requests) {
+      List<AuditRecord> records =
+          InferenceRecords.split(TEMPLATE, request, null, AuditPolicy.DEFAULT);
+
+      assertThat(records)
+          .as(request)
+          .singleElement()
+          .satisfies(
+              record -> {
+                assertThat(record.instanceCount()).isEqualTo(1);
+                assertThat(record.id()).isEqualTo(TEMPLATE.id());
+                assertThat(record.inputs()).startsWith("[{\"name\":\"x\"");
+              });
+    }
+  }
+
+  @Test
+  void aBodyThatIsNotOipIsKeptAsItIs() {
+    List<AuditRecord> records =
+        InferenceRecords.split(
+            TEMPLATE, "not json at all", "{\"answer\": 42}", AuditPolicy.DEFAULT);
+
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.inputs()).isEqualTo("not json at all");
+              assertThat(record.outputs()).isEqualTo("{\"answer\": 42}");
+            });
+  }
+
+  @Test
+  void anErrorResponseBecomesTheRecordsError() {
+    AuditRecord failed = TEMPLATE.withPayload(null, null);
+    String request = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"data\":[1,2]}]}";
+
+    List<AuditRecord> records =
+        InferenceRecords.split(
+            failed, request, "{\"error\": \"shape mismatch\"}", AuditPolicy.DEFAULT);
+
+    assertThat(records)
+        .hasSize(2)
+        .allSatisfy(
+            record -> {
+              assertThat(record.error()).isEqualTo("shape mismatch");
+              assertThat(record.outputs()).isNull();
+            });
+    assertThat(
+            InferenceRecords.split(
+                failed.withError("timeout"), request, "{\"error\": \"x\"}", AuditPolicy.DEFAULT))
+        .allSatisfy(record -> assertThat(record.error()).isEqualTo("timeout"));
+  }
+
+  @Test
+  void businessKeysAreReadFromPlainObjectsToo() {
+    assertThat(
+            BusinessKeys.read(
+                "{\"customer\":\"C-7\",\"nested\":{\"a\":1}}", Set.of("customer", "nested")))
+        .isEqualTo(Map.of("customer", "C-7"));
+  }
+}

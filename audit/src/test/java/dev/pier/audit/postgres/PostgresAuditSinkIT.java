@@ -1,0 +1,175 @@
+package dev.pier.audit.postgres;
+
+import static dev.pier.audit.testing.TestRecords.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.audit.AuditQuery;
+import dev.pier.audit.AuditRecord;
+import dev.pier.audit.AuditSink;
+import dev.pier.audit.AuditSinkContract;
+import dev.pier.audit.AuditSinkException;
+import dev.pier.audit.testing.TestRecords;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The sink contract, and PostgreSQL's own behaviour, against a real PostgreSQL 17. */
+class PostgresAuditSinkIT extends AuditSinkContract {
+  private static EmbeddedPostgres postgres;
+  private static DataSource dataSource;
+  private static PostgresAuditSink sink;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    postgres = EmbeddedPostgres.builder().start();
+    dataSource = postgres.getPostgresDatabase();
+    // The schema exactly as the control plane gets it: db-migrations applied by Flyway.
+    Flyway.configure().dataSource(dataSource).load().migrate();
+    sink = new PostgresAuditSink(dataSource);
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @BeforeEach
+  void emptyTable() throws SQLException {
+    execute("TRUNCATE audit_record");
+  }
+
+  @Override
+  protected AuditSink sink() {
+    return sink;
+  }
+
+  @Override
+  protected void alterStored(AuditRecord altered) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE audit_record SET outputs = ?, previous_hash = ?, hash = ?, signature = ?"
+                    + " WHERE id = ?")) {
+      update.setString(1, altered.outputs());
+      update.setString(2, altered.previousHash());
+      update.setString(3, altered.hash());
+      update.setString(4, altered.signature());
+      update.setString(5, altered.id());
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  protected void deleteStored(AuditRecord record) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM audit_record WHERE id = ?")) {
+      delete.setString(1, record.id());
+      assertThat(delete.executeUpdate()).isEqualTo(1);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  @Test
+  void aValuePostgresqlRefusesRejectsThatRecordOnly() {
+    List<AuditRecord> records =
+        TestRecords.sealed(
+            "refused",
+            3,
+            index ->
+                index == 1
+                    ? TestRecords.inference(T0, "nul", "iris").withError("a NUL \u0000 in text")
+                    : TestRecords.inference(T0.plusSeconds(index), "ok-" + index, "iris"));
+
+    AuditSink.WriteResult result = sink.write(records);
+
+    assertThat(result.rejected())
+        .singleElement()
+        .satisfies(rejected -> assertThat(rejected.record()).isEqualTo(records.get(1)));
+    assertThat(sink.readChain("refused", 0, null, 10))
+        .containsExactly(records.get(0), records.get(2));
+  }
+
+  @Test
+  void anUnreachableDatabaseFailsTheWholeBatch() {
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    nowhere.setURL("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+    PostgresAuditSink unreachable = new PostgresAuditSink(nowhere);
+
+    assertThatThrownBy(
+            () ->
+                unreachable.write(
+                    TestRecords.sealed("x", 1, index -> TestRecords.inference(T0, "x", "iris"))))
+        .isInstanceOf(AuditSinkException.class);
+    assertThatThrownBy(() -> unreachable.query(AuditQuery.all()))
+        .isInstanceOf(AuditSinkException.class);
+  }
+
+  @Test
+  void retentionDeletesOlderRecords() {
+    List<AuditRecord> records =
+        TestRecords.sealed(
+            "old",
+            10,
+            index -> TestRecords.inference(T0.plus(Duration.ofDays(index)), "o-" + index, "iris"));
+    sink.write(records);
+
+    assertThat(sink.deleteOlderThan(T0.plus(Duration.ofDays(6)))).isEqualTo(6);
+
+    assertThat(sink.count(AuditQuery.all())).isEqualTo(4);
+    assertThat(sink.readChain("old", 0, null, 100))
+        .containsExactlyElementsOf(records.subList(6, 10));
+  }
+
+  @Test
+  void theMigrationIndexesEveryQueriedField() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'audit_record' ORDER BY indexname")) {
+      List<String> indexes = new ArrayList<>();
+      while (result.next()) {
+        indexes.add(result.getString(1));
+      }
+      assertThat(indexes)
+          .contains(
+              "audit_record_pkey",
+              "audit_record_chain",
+              "audit_record_time",
+              "audit_record_endpoint",
+              "audit_record_actor",
+              "audit_record_action",
+              "audit_record_request",
+              "audit_record_business_keys",
+              "audit_record_search_terms");
+    }
+  }
+}
