@@ -2,6 +2,7 @@ package dev.pier.runtime;
 
 import dev.pier.runtime.grpc.GrpcServer;
 import dev.pier.runtime.metrics.RuntimeMetrics;
+import dev.pier.runtime.model.ArtifactCredentials;
 import dev.pier.runtime.model.ModelServer;
 import dev.pier.runtime.registration.ControlPlaneClient;
 import dev.pier.runtime.registration.RuntimeLoad;
@@ -39,6 +40,10 @@ public final class PierRuntime implements AutoCloseable {
             config.modelDefaults(),
             config.memoryBudgetBytes(),
             config.maxArtifactBytes(),
+            // The control plane serves artifacts only to callers it knows: runtimes send the
+            // registration token they register with.
+            ArtifactCredentials.forControlPlane(
+                config.controlPlaneUrl(), config.controlPlaneToken()),
             metrics);
     this.rest =
         new RestServer(

@@ -21,6 +21,8 @@ import java.util.Locale;
 /**
  * Fetches a model artifact from a URL into the repository, verifying its SHA-256 while it streams,
  * and moves it into place atomically: a model file either appears whole and verified or not at all.
+ * Downloads from the control plane carry the runtime's {@link ArtifactCredentials}; no other host
+ * ever sees them.
  */
 final class ArtifactFetcher {
   private final HttpClient client =
@@ -30,14 +32,17 @@ final class ArtifactFetcher {
           .build();
   private final long maxBytes;
   private final Path stagingDirectory;
+  private final ArtifactCredentials credentials;
 
   /**
    * @param stagingDirectory where downloads land until verified; a hidden directory of the
    *     repository, so a failed fetch leaves nothing the repository scan would take for a model
+   * @param credentials what downloads from the control plane authenticate with
    */
-  ArtifactFetcher(long maxBytes, Path stagingDirectory) {
+  ArtifactFetcher(long maxBytes, Path stagingDirectory, ArtifactCredentials credentials) {
     this.maxBytes = maxBytes;
     this.stagingDirectory = stagingDirectory;
+    this.credentials = credentials;
   }
 
   /**
@@ -102,10 +107,12 @@ final class ArtifactFetcher {
     if (scheme.equals("file")) {
       return Files.newInputStream(Path.of(uri));
     }
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+    credentials
+        .authorizationFor(uri)
+        .ifPresent(authorization -> request.header("Authorization", authorization));
     HttpResponse<InputStream> response =
-        client.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       response.body().close();
       throw new IOException("HTTP status " + response.statusCode());

@@ -71,13 +71,15 @@ final class ModelRepository implements AutoCloseable {
       ModelConfig.Defaults defaults,
       long memoryBudgetBytes,
       long maxArtifactBytes,
+      ArtifactCredentials artifactCredentials,
       RuntimeMetrics metrics) {
     this.root = root.toAbsolutePath().normalize();
     this.defaults = defaults;
     this.environment = OrtEnvironment.getEnvironment();
     this.budget = new MemoryBudget(memoryBudgetBytes);
     this.metrics = metrics;
-    this.fetcher = new ArtifactFetcher(maxArtifactBytes, this.root.resolve(".staging"));
+    this.fetcher =
+        new ArtifactFetcher(maxArtifactBytes, this.root.resolve(".staging"), artifactCredentials);
   }
 
   Path root() {

@@ -34,15 +34,23 @@ public final class ModelServer implements InferenceService, AutoCloseable {
    * @param defaults process-wide model defaults
    * @param memoryBudgetBytes total model memory before least-recently-used eviction; 0 = unlimited
    * @param maxArtifactBytes largest artifact the load API will fetch
+   * @param artifactCredentials what downloads from the control plane authenticate with
    */
   public ModelServer(
       Path repositoryRoot,
       ModelConfig.Defaults defaults,
       long memoryBudgetBytes,
       long maxArtifactBytes,
+      ArtifactCredentials artifactCredentials,
       RuntimeMetrics metrics) {
     this.repository =
-        new ModelRepository(repositoryRoot, defaults, memoryBudgetBytes, maxArtifactBytes, metrics);
+        new ModelRepository(
+            repositoryRoot,
+            defaults,
+            memoryBudgetBytes,
+            maxArtifactBytes,
+            artifactCredentials,
+            metrics);
     String implementationVersion = ModelServer.class.getPackage().getImplementationVersion();
     this.serverVersion = implementationVersion == null ? "dev" : implementationVersion;
   }
