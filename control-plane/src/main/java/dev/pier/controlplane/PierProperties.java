@@ -157,6 +157,20 @@ public record PierProperties(
       requirePositive(lostAfter, "pier.runtimes.lost-after");
       require(local != null, "pier.runtimes.local must be set");
     }
+
+    /** Never prints the registration token. */
+    @Override
+    public String toString() {
+      return "Runtimes[registrationToken="
+          + (registrationToken == null ? "unset" : "***")
+          + ", lostAfter="
+          + lostAfter
+          + ", local="
+          + local
+          + ", artifactBaseUrl="
+          + artifactBaseUrl
+          + "]";
+    }
   }
 
   /**
@@ -347,6 +361,8 @@ public record PierProperties(
           + defaultRoles
           + ", clockSkew="
           + clockSkew
+          + ", displayName="
+          + displayName
           + "]";
     }
   }
