@@ -232,7 +232,13 @@ public class ApiTokenService {
                   return null; // the owner's account is gone or disabled
                 }
                 Set<Role> ownerHolds = Role.expand(roles(ownerRoles));
-                roles.retainAll(ownerHolds);
+                if (!ownerHolds.containsAll(roles)) {
+                  // What both the token and its owner's current roles allow: a DATA_SCIENTIST
+                  // token of a user demoted to VIEWER still reads, as the user may.
+                  Set<Role> both = EnumSet.copyOf(Role.expand(roles));
+                  both.retainAll(ownerHolds);
+                  roles = both;
+                }
               }
               String endpoints = row.getString("endpoints");
               Timestamp expires = row.getTimestamp("expires_at");
