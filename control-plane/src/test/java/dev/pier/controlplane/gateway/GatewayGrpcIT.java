@@ -1,13 +1,14 @@
 package dev.pier.controlplane.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
 import dev.pier.controlplane.testing.ExampleModels;
+import dev.pier.controlplane.testing.GrpcCalls;
+import dev.pier.controlplane.testing.Iris;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.controlplane.testing.RuntimeJar;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
@@ -86,12 +87,9 @@ class GatewayGrpcIT {
     assertThat(port).isPositive();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     // The gateway needs the caller's credentials, as over REST: the administrator's API token.
-    Metadata credentials = new Metadata();
-    credentials.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), api.authorization());
     gateway =
-        GRPCInferenceServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentials));
+        GrpcCalls.authorizedBy(
+            GRPCInferenceServiceGrpc.newBlockingStub(channel), api.authorization());
   }
 
   @AfterAll
@@ -385,21 +383,7 @@ class GatewayGrpcIT {
   }
 
   private static ModelInferRequest setosa(String endpoint, String version) {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    for (float feature : SETOSA) {
-      contents.addFp32Contents(feature);
-    }
-    return ModelInferRequest.newBuilder()
-        .setModelName(endpoint)
-        .setModelVersion(version)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("features")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(SETOSA.length)
-                .setContents(contents))
-        .build();
+    return Iris.setosa(endpoint, version);
   }
 
   private static long typedLabel(ModelInferResponse answer) {
@@ -416,9 +400,7 @@ class GatewayGrpcIT {
   }
 
   private static StatusRuntimeException failure(Runnable call) {
-    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
-    assertThat(failure).as("the call fails").isNotNull();
-    return failure;
+    return GrpcCalls.failure(call);
   }
 
   private static List<String> servers() {
