@@ -171,6 +171,24 @@ public record PierProperties(
       require(local != null, "pier.runtimes.local must be set");
       require(tls != null, "pier.runtimes.tls must be set");
     }
+
+    /** Never prints the registration or the auth token. */
+    @Override
+    public String toString() {
+      return "Runtimes[registrationToken="
+          + (registrationToken == null ? "unset" : "***")
+          + ", authToken="
+          + (authToken == null ? "unset" : "***")
+          + ", lostAfter="
+          + lostAfter
+          + ", local="
+          + local
+          + ", artifactBaseUrl="
+          + artifactBaseUrl
+          + ", tls="
+          + tls
+          + "]";
+    }
   }
 
   /** Token characters of RFC 6750 (b64token), which runtimes accept. */
@@ -280,9 +298,9 @@ public record PierProperties(
    * Who may sign in, and how.
    *
    * @param initialAdminPassword the first administrator's password, used only at first start when
-   *     no user exists; unset generates a one-time password (printed at start and kept in {@code
-   *     <home>/initial-admin-password} until changed). Either way it must be changed at first
-   *     sign-in
+   *     no user exists; unset generates a one-time password (kept owner-only in {@code
+   *     <home>/initial-admin-password} until changed; it is not printed). Either way it must be
+   *     changed at first sign-in
    * @param oidc an OpenID Connect provider whose tokens the API and gateway accept and through
    *     which the console signs in; off unless {@code pier.security.oidc.issuer-uri} is set
    * @param signIn throttling of failed password sign-ins
@@ -430,6 +448,8 @@ public record PierProperties(
           + defaultRoles
           + ", clockSkew="
           + clockSkew
+          + ", displayName="
+          + displayName
           + "]";
     }
   }

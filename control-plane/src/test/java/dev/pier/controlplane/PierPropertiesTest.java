@@ -48,6 +48,26 @@ class PierPropertiesTest {
     assertThat(properties.runtimes().local().tlsClientCa()).isNull();
     assertThat(properties.runtimes().local().controlPlaneCa()).isNull();
     assertThat(properties.gateway().grpcPort()).isEqualTo(8081);
+
+    PierProperties.Security security = properties.security();
+    assertThat(security.initialAdminPassword()).isNull();
+    assertThat(security.corsAllowedOrigins()).isEmpty();
+    PierProperties.Oidc oidc = security.oidc();
+    assertThat(oidc.enabled()).isFalse();
+    assertThat(oidc.issuerUri()).isNull();
+    assertThat(oidc.audience()).isNull();
+    assertThat(oidc.consoleSignIn()).isFalse();
+    assertThat(oidc.clientId()).isNull();
+    assertThat(oidc.clientSecret()).isNull();
+    assertThat(oidc.rolesClaim()).isEqualTo("roles");
+    assertThat(oidc.usernameClaim()).isEqualTo("preferred_username");
+    assertThat(oidc.roleMapping()).isEmpty();
+    assertThat(oidc.defaultRoles()).isEmpty();
+    assertThat(oidc.clockSkew()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(oidc.displayName()).isEqualTo("single sign-on");
+    assertThat(security.signIn().maxFailures()).isEqualTo(5);
+    assertThat(security.signIn().lockout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(security.signIn().longestLockout()).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test
@@ -76,7 +96,25 @@ class PierPropertiesTest {
                 Map.entry("pier.runtimes.local.tls-private-key", "/etc/pier/local-key.pem"),
                 Map.entry("pier.runtimes.local.tls-client-ca", "/etc/pier/gateway-ca.pem"),
                 Map.entry("pier.runtimes.local.control-plane-ca", "/etc/pier/pier-ca.pem"),
-                Map.entry("pier.gateway.grpc-port", "9081")));
+                Map.entry("pier.gateway.grpc-port", "9081"),
+                Map.entry("pier.security.initial-admin-password", "first-password-of-the-admin"),
+                Map.entry("pier.security.oidc.issuer-uri", "https://login.example.com/realms/pier"),
+                Map.entry("pier.security.oidc.audience", "pier"),
+                Map.entry("pier.security.oidc.client-id", "pier-console"),
+                Map.entry("pier.security.oidc.client-secret", "console-secret"),
+                Map.entry("pier.security.oidc.roles-claim", "realm_access.roles"),
+                Map.entry("pier.security.oidc.username-claim", "email"),
+                Map.entry("pier.security.oidc.role-mapping.pier-admins", "ADMIN"),
+                Map.entry("pier.security.oidc.role-mapping.ml-team", "data-scientist"),
+                Map.entry("pier.security.oidc.default-roles", "VIEWER"),
+                Map.entry("pier.security.oidc.clock-skew", "5s"),
+                Map.entry("pier.security.oidc.display-name", "Company sign-in"),
+                Map.entry("pier.security.sign-in.max-failures", "10"),
+                Map.entry("pier.security.sign-in.lockout", "1m"),
+                Map.entry("pier.security.sign-in.longest-lockout", "1h"),
+                Map.entry(
+                    "pier.security.cors-allowed-origins",
+                    "https://app.example.com,http://localhost:3000")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
     assertThat(properties.artifactDirectory()).isEqualTo(Path.of("/data/artifacts"));
@@ -109,6 +147,58 @@ class PierPropertiesTest {
     assertThat(local.tlsClientCa()).isEqualTo(Path.of("/etc/pier/gateway-ca.pem"));
     assertThat(local.controlPlaneCa()).isEqualTo(Path.of("/etc/pier/pier-ca.pem"));
     assertThat(properties.gateway().grpcPort()).isEqualTo(9081);
+    PierProperties.Security security = properties.security();
+    assertThat(security.initialAdminPassword()).isEqualTo("first-password-of-the-admin");
+    assertThat(security.corsAllowedOrigins())
+        .containsExactly("https://app.example.com", "http://localhost:3000");
+    PierProperties.Oidc oidc = security.oidc();
+    assertThat(oidc.enabled()).isTrue();
+    assertThat(oidc.issuerUri()).isEqualTo(URI.create("https://login.example.com/realms/pier"));
+    assertThat(oidc.audience()).isEqualTo("pier");
+    assertThat(oidc.consoleSignIn()).isTrue();
+    assertThat(oidc.clientId()).isEqualTo("pier-console");
+    assertThat(oidc.clientSecret()).isEqualTo("console-secret");
+    assertThat(oidc.rolesClaim()).isEqualTo("realm_access.roles");
+    assertThat(oidc.usernameClaim()).isEqualTo("email");
+    assertThat(oidc.roleMapping())
+        .containsOnly(Map.entry("pier-admins", "ADMIN"), Map.entry("ml-team", "data-scientist"));
+    assertThat(oidc.defaultRoles()).containsExactly("VIEWER");
+    assertThat(oidc.clockSkew()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(oidc.displayName()).isEqualTo("Company sign-in");
+    assertThat(security.signIn().maxFailures()).isEqualTo(10);
+    assertThat(security.signIn().lockout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(security.signIn().longestLockout()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void secretsAreNeverPrinted() {
+    PierProperties properties =
+        bind(
+            Map.of(
+                "pier.runtimes.registration-token", "registration-secret",
+                "pier.security.initial-admin-password", "initial-admin-secret",
+                "pier.security.oidc.issuer-uri", "https://login.example.com",
+                "pier.security.oidc.audience", "pier",
+                "pier.security.oidc.client-id", "pier-console",
+                "pier.security.oidc.client-secret", "console-client-secret"));
+
+    assertThat(properties.toString())
+        .doesNotContain("registration-secret")
+        .doesNotContain("initial-admin-secret")
+        .doesNotContain("console-client-secret")
+        .contains("***")
+        .contains("https://login.example.com");
+  }
+
+  @Test
+  void anIssuerWithoutAnAudienceFailsNamingTheAudience() {
+    context
+        .withPropertyValues("pier.security.oidc.issuer-uri=https://login.example.com")
+        .run(
+            started ->
+                assertThat(started.getStartupFailure())
+                    .isNotNull()
+                    .hasStackTraceContaining("pier.security.oidc.audience"));
   }
 
   @Test
@@ -148,6 +238,24 @@ class PierPropertiesTest {
     "pier.runtimes.tls.no-such-setting, 1",
     "pier.runtimes.local.tls-certificate, /etc/pier/local.pem",
     "pier.runtimes.local.tls-private-key, /etc/pier/local-key.pem",
+    "pier.security.initial-admin-password, too-short",
+    "pier.security.oidc.issuer-uri, ftp://login.example.com",
+    "pier.security.oidc.issuer-uri, login.example.com",
+    "pier.security.oidc.client-id, pier-console",
+    "pier.security.oidc.role-mapping.pier-admins, SUPERUSER",
+    "pier.security.oidc.default-roles, ROOT",
+    "pier.security.oidc.clock-skew, -1s",
+    "pier.security.oidc.clock-skew, a-while",
+    "pier.security.oidc.no-such-setting, 1",
+    "pier.security.sign-in.max-failures, 0",
+    "pier.security.sign-in.max-failures, 1001",
+    "pier.security.sign-in.lockout, 0s",
+    "pier.security.sign-in.lockout, 1h",
+    "pier.security.sign-in.longest-lockout, -1m",
+    "pier.security.sign-in.no-such-setting, 1",
+    "pier.security.cors-allowed-origins, https://app.example.com/path",
+    "pier.security.cors-allowed-origins, app.example.com",
+    "pier.security.no-such-setting, 1",
   })
   void anInvalidOrUnknownSettingFailsNamingTheKey(String key, String value) {
     context
@@ -163,7 +271,12 @@ class PierPropertiesTest {
         .withPropertyValues(
             "pier.max-upload-size=2147483647B",
             "pier.embedded-database.port=65535",
-            "pier.gateway.grpc-port=0")
+            "pier.gateway.grpc-port=0",
+            "pier.security.oidc.issuer-uri=http://localhost:9000",
+            "pier.security.oidc.audience=pier",
+            "pier.security.oidc.clock-skew=0s",
+            "pier.security.sign-in.max-failures=1",
+            "pier.security.cors-allowed-origins=*")
         .run(started -> assertThat(started).hasNotFailed().hasSingleBean(PierProperties.class));
   }
 

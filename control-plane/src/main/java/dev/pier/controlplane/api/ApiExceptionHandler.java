@@ -28,6 +28,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -168,6 +169,22 @@ class ApiExceptionHandler {
     return problem(
         ErrorCode.INVALID_REQUEST,
         "the multipart request cannot be read: " + e.getMostSpecificCause().getMessage(),
+        request);
+  }
+
+  /**
+   * Method security on an application service refused the caller although the request's access rule
+   * let it through (say, listing everyone's tokens without ADMIN): a 403 like the filter chain's,
+   * not an internal error.
+   */
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> denied(AccessDeniedException e, HttpServletRequest request) {
+    return problem(
+        ErrorCode.ACCESS_DENIED,
+        request.getMethod()
+            + " "
+            + request.getRequestURI()
+            + ": the caller's roles do not allow this",
         request);
   }
 

@@ -15,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OIP over HTTP on the control plane, under {@code /v2/*}: {@code
- * /v2/models/{endpoint}[/versions/{v}]} for metadata (GET), {@code .../ready} (GET) and {@code
- * .../infer} (POST). A plain servlet rather than Spring MVC handler methods: the gateway only
- * passes bytes on, and dispatch, argument resolution and content negotiation cost more than the
- * forward itself. The servlet filter chain still applies. Every failure, an unknown path or a wrong
- * method included, is an OIP error ({@link OipErrors}).
+ * OIP over HTTP on the control plane, under {@code /v2/*}: {@code /v2/health/live} and {@code
+ * /v2/health/ready} (GET, open to every caller), {@code /v2/models/{endpoint}[/versions/{v}]} for
+ * metadata (GET), {@code .../ready} (GET) and {@code .../infer} (POST). A plain servlet rather than
+ * Spring MVC handler methods: the gateway only passes bytes on, and dispatch, argument resolution
+ * and content negotiation cost more than the forward itself. The servlet filter chain still
+ * applies. Every failure, an unknown path or a wrong method included, is an OIP error ({@link
+ * OipErrors}).
  *
  * <p>The request body is read into a buffer reused by the request thread (up to {@link
  * #MAX_BODY_BYTES}; 413 beyond) and the answer's bytes are written straight out.
@@ -61,6 +62,17 @@ final class GatewayServlet extends HttpServlet {
       throws IOException {
     String method = request.getMethod();
     try {
+      if (isHealth(request)) {
+        // Open to every caller, like gRPC's ServerLive and ServerReady: the gateway serves as
+        // long as it runs; whether an endpoint can answer is its own /ready.
+        if (!(method.equals("GET") || method.equals("HEAD"))) {
+          response.setHeader("Allow", "GET, HEAD");
+          throw new GatewayException(405, "Request method '" + method + "' is not supported", 0);
+        }
+        response.setStatus(200);
+        response.setContentLength(0);
+        return;
+      }
       Route route = route(request);
       if (route == null) {
         throw new GatewayException(404, "no OIP resource at " + request.getRequestURI(), 0);
@@ -185,6 +197,11 @@ final class GatewayServlet extends HttpServlet {
             + MAX_BODY_BYTES
             + " bytes",
         0);
+  }
+
+  private static boolean isHealth(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
   }
 
   private static Route route(HttpServletRequest request) {

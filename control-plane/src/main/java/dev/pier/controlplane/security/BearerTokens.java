@@ -4,15 +4,19 @@ import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.runtimes.RuntimeCredentials;
 import dev.pier.controlplane.tokens.ApiTokenService;
 import java.util.Set;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
@@ -43,14 +47,21 @@ class BearerTokens {
     this.runtimes = runtimes;
     PierProperties.Oidc oidc = properties.security().oidc();
     if (oidc.enabled()) {
-      // Reads the provider's metadata and keys on first use, so Pier starts while it is down.
-      NimbusJwtDecoder decoder =
-          NimbusJwtDecoder.withIssuerLocation(oidc.issuerUri().toString()).build();
-      decoder.setJwtValidator(
-          new DelegatingOAuth2TokenValidator<>(
-              new JwtTimestampValidator(oidc.clockSkew()),
-              new JwtIssuerValidator(oidc.issuerUri().toString()),
-              audience(oidc.audience())));
+      // Building a decoder from the issuer reads the provider's metadata and keys at once, so it
+      // is built when the first JWT arrives (and again after a failure), and Pier starts while the
+      // provider is down.
+      JwtDecoder decoder =
+          new SupplierJwtDecoder(
+              () -> {
+                NimbusJwtDecoder built =
+                    NimbusJwtDecoder.withIssuerLocation(oidc.issuerUri().toString()).build();
+                built.setJwtValidator(
+                    new DelegatingOAuth2TokenValidator<>(
+                        new JwtTimestampValidator(oidc.clockSkew()),
+                        new JwtIssuerValidator(oidc.issuerUri().toString()),
+                        audience(oidc.audience())));
+                return built;
+              });
       this.jwt = new JwtAuthenticationProvider(decoder);
       this.jwt.setJwtAuthenticationConverter(
           token -> new PierAuthentication(oidcRoles.principalOf(token.getClaims())));
@@ -74,7 +85,14 @@ class BearerTokens {
       throw new InvalidBearerTokenException(
           "not a Pier API token, and no OIDC issuer is configured (pier.security.oidc.issuer-uri)");
     }
-    return jwt.authenticate(authentication);
+    try {
+      return jwt.authenticate(authentication);
+    } catch (JwtDecoderInitializationException | AuthenticationServiceException unreachable) {
+      // The provider's metadata or keys could not be read: the token cannot be checked, which is
+      // a refusal like any other, not a failure of the request (a 500, or UNKNOWN over gRPC).
+      throw new InvalidBearerTokenException(
+          "the OIDC provider's keys cannot be read to check the token", unreachable);
+    }
   }
 
   private static OAuth2TokenValidator<Jwt> audience(String audience) {

@@ -24,7 +24,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Who may call what, for the REST API ({@code /api/**}) and the OIP gateway ({@code /v2}): one
@@ -141,28 +140,32 @@ public class SecurityConfiguration {
             && !caller.get().passwordChangeRequired());
   }
 
+  /**
+   * The same CORS rules for every request of this chain ({@code /api/**} and {@code /v2}). Not a
+   * {@code UrlBasedCorsConfigurationSource} with path patterns: it matches the path within the
+   * servlet, and the gateway's servlet is mapped to {@code /v2/*}, so a {@code /v2/**} pattern
+   * never matched and gateway preflights went unanswered.
+   */
   private static CorsConfigurationSource cors(List<String> allowedOrigins) {
-    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    if (!allowedOrigins.isEmpty()) {
-      CorsConfiguration configuration = new CorsConfiguration();
-      configuration.setAllowedOrigins(allowedOrigins);
-      configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
-      configuration.setAllowedHeaders(
-          List.of(
-              HttpHeaders.AUTHORIZATION,
-              HttpHeaders.CONTENT_TYPE,
-              HttpHeaders.IF_MATCH,
-              "Inference-Header-Content-Length"));
-      configuration.setExposedHeaders(
-          List.of(
-              "Pier-Target",
-              HttpHeaders.RETRY_AFTER,
-              HttpHeaders.ETAG,
-              "Inference-Header-Content-Length"));
-      configuration.setAllowCredentials(false);
-      source.registerCorsConfiguration("/api/**", configuration);
-      source.registerCorsConfiguration("/v2/**", configuration);
+    if (allowedOrigins.isEmpty()) {
+      return request -> null;
     }
-    return source;
+    CorsConfiguration configuration = new CorsConfiguration();
+    configuration.setAllowedOrigins(allowedOrigins);
+    configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+    configuration.setAllowedHeaders(
+        List.of(
+            HttpHeaders.AUTHORIZATION,
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.IF_MATCH,
+            "Inference-Header-Content-Length"));
+    configuration.setExposedHeaders(
+        List.of(
+            "Pier-Target",
+            HttpHeaders.RETRY_AFTER,
+            HttpHeaders.ETAG,
+            "Inference-Header-Content-Length"));
+    configuration.setAllowCredentials(false);
+    return request -> configuration;
   }
 }

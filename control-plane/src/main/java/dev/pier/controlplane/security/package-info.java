@@ -1,7 +1,9 @@
 /**
- * Identity of the caller. No authentication yet: {@link dev.pier.controlplane.security.CurrentUser}
- * is the one place features ask "who", so that the OAuth2 capability can plug in here (principal,
- * filter chain for {@code /api/**}, method security on the application services) without touching
- * them.
+ * Who the caller is and what it may do: roles, the principal every sign-in path produces, the one
+ * stateless filter chain for {@code /api/**} and {@code /v2} (HTTP Basic for local users, API
+ * tokens, OIDC bearer JWTs), the REST API's access rules, and {@link
+ * dev.pier.controlplane.security.CurrentUser}, the one place features ask "who". Which endpoint a
+ * caller may use is decided by the endpoints package, where endpoints are known; the application
+ * services check roles again with method security.
  */
 package dev.pier.controlplane.security;

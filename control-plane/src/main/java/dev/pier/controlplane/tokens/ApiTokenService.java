@@ -30,11 +30,12 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.springframework.context.event.EventListener;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -63,12 +64,18 @@ public class ApiTokenService {
   private final JdbcClient jdbc;
   private final CurrentUser currentUser;
   private final AdminEvents adminEvents;
+  private final ApplicationEventPublisher events;
   private final ConcurrentHashMap<ByteBuffer, Checked> remembered = new ConcurrentHashMap<>();
 
-  ApiTokenService(JdbcClient jdbc, CurrentUser currentUser, AdminEvents adminEvents) {
+  ApiTokenService(
+      JdbcClient jdbc,
+      CurrentUser currentUser,
+      AdminEvents adminEvents,
+      ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.currentUser = currentUser;
     this.adminEvents = adminEvents;
+    this.events = events;
   }
 
   /** Creates a token for the caller, with at most the caller's roles; its secret is shown once. */
@@ -149,11 +156,23 @@ public class ApiTokenService {
           .params(Timestamp.from(now()), caller.name(), id)
           .update();
     }
-    remembered.values().removeIf(checked -> checked.id().equals(id));
     TokenView after = find(id).orElseThrow();
     adminEvents.record("token.revoked", "token", id.toString(), before, after);
+    events.publishEvent(new TokenRevoked(id));
     return after;
   }
+
+  /**
+   * A revoked token is forgotten once the revocation is committed: forgotten before, a check made
+   * meanwhile would read it as live and remember it again.
+   */
+  @TransactionalEventListener(fallbackExecution = true)
+  void forgetRevoked(TokenRevoked revoked) {
+    remembered.values().removeIf(checked -> checked.id().equals(revoked.id()));
+  }
+
+  /** A token was revoked (published in the revoking transaction). */
+  record TokenRevoked(UUID id) {}
 
   /**
    * The caller a token secret stands for, if it is a live token: known, not revoked, not expired,
@@ -187,8 +206,11 @@ public class ApiTokenService {
     return Optional.of(checked.principal());
   }
 
-  /** A user's roles or account changed: their tokens are checked again at their next use. */
-  @EventListener
+  /**
+   * A user's roles or account changed: their tokens are checked again at their next use. After the
+   * commit, so that a check made meanwhile cannot remember the account as it was.
+   */
+  @TransactionalEventListener(fallbackExecution = true)
   void forgetChecks(AccountChanged changed) {
     remembered.clear();
   }
@@ -210,7 +232,13 @@ public class ApiTokenService {
                   return null; // the owner's account is gone or disabled
                 }
                 Set<Role> ownerHolds = Role.expand(roles(ownerRoles));
-                roles.retainAll(ownerHolds);
+                if (!ownerHolds.containsAll(roles)) {
+                  // What both the token and its owner's current roles allow: a DATA_SCIENTIST
+                  // token of a user demoted to VIEWER still reads, as the user may.
+                  Set<Role> both = EnumSet.copyOf(Role.expand(roles));
+                  both.retainAll(ownerHolds);
+                  roles = both;
+                }
               }
               String endpoints = row.getString("endpoints");
               Timestamp expires = row.getTimestamp("expires_at");

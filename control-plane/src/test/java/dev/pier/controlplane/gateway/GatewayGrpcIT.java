@@ -8,6 +8,7 @@ import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
 import dev.pier.controlplane.testing.ExampleModels;
+import dev.pier.controlplane.testing.GrpcCalls;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.controlplane.testing.RuntimeJar;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
@@ -90,7 +91,10 @@ class GatewayGrpcIT {
     int port = controlPlane.bean(GrpcGateway.class).port();
     assertThat(port).isPositive();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    gateway = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    // The gateway needs the caller's credentials, as over REST: the administrator's API token.
+    gateway =
+        GrpcCalls.authorizedBy(
+            GRPCInferenceServiceGrpc.newBlockingStub(channel), api.authorization());
   }
 
   @AfterAll

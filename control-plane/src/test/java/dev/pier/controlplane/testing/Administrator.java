@@ -1,6 +1,6 @@
 package dev.pier.controlplane.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import dev.pier.controlplane.security.Role;
 
 /**
  * The first administrator as the tests run it: created by the control plane from {@link
@@ -27,25 +27,8 @@ public final class Administrator {
     ApiClient.Response me =
         anonymous.get("/api/v1/me", "Authorization", ApiClient.basic(USERNAME, PASSWORD));
     if (me.status() == 401) {
-      ApiClient.Response changed =
-          anonymous.postJson(
-              "/api/v1/me/password",
-              "{\"currentPassword\":\""
-                  + INITIAL_PASSWORD
-                  + "\",\"newPassword\":\""
-                  + PASSWORD
-                  + "\"}",
-              "Authorization",
-              ApiClient.basic(USERNAME, INITIAL_PASSWORD));
-      assertThat(changed.status()).as("first sign-in: %s", changed).isEqualTo(200);
+      Accounts.changePassword(anonymous, USERNAME, INITIAL_PASSWORD, PASSWORD);
     }
-    ApiClient.Response token =
-        anonymous.postJson(
-            "/api/v1/tokens",
-            "{\"name\":\"tests\",\"roles\":[\"ADMIN\"]}",
-            "Authorization",
-            ApiClient.basic(USERNAME, PASSWORD));
-    assertThat(token.status()).as("admin token: %s", token).isEqualTo(201);
-    return anonymous.withBearer(token.json().get("secret").asString());
+    return Accounts.tokenClient(Accounts.administrator(anonymous), "tests", Role.ADMIN);
   }
 }
