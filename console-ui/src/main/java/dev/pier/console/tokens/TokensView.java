@@ -7,7 +7,6 @@ import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -17,6 +16,7 @@ import dev.pier.console.ui.Badge;
 import dev.pier.console.ui.ErrorText;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
+import dev.pier.console.ui.ShownOnce;
 import dev.pier.controlplane.security.CurrentUser;
 import dev.pier.controlplane.security.Role;
 import dev.pier.controlplane.tokens.ApiTokenService;
@@ -144,23 +144,13 @@ public class TokensView extends VerticalLayout {
   }
 
   /** The one time a token's secret is shown. */
-  private void showOnce(CreatedToken created) {
-    Dialog dialog = new Dialog("API token " + created.token().name());
-    TextField secret = new TextField();
-    secret.setValue(created.secret());
-    secret.setReadOnly(true);
-    secret.setWidthFull();
-    secret.setId("token-secret");
-    dialog.add(
-        new VerticalLayout(
-            new Paragraph(
-                "Copy it now: it is shown only this once. Send it as 'Authorization: Bearer ...'."),
-            secret));
-    Button done = new Button("Done", click -> dialog.close());
-    done.setId("token-secret-done");
-    dialog.getFooter().add(done);
-    dialog.setWidth("40em");
-    dialog.open();
+  private static void showOnce(CreatedToken created) {
+    new ShownOnce(
+            "API token " + created.token().name(),
+            "Copy it now: it is shown only this once. Send it as 'Authorization: Bearer ...'.",
+            created.secret(),
+            "token-secret")
+        .open();
   }
 
   private void refresh() {

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -18,6 +17,7 @@ import dev.pier.console.ui.Badge;
 import dev.pier.console.ui.ErrorText;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
+import dev.pier.console.ui.ShownOnce;
 import dev.pier.controlplane.security.Role;
 import dev.pier.controlplane.users.CreatedUser;
 import dev.pier.controlplane.users.NewUser;
@@ -167,23 +167,14 @@ public class UsersView extends VerticalLayout {
   }
 
   /** The one time a one-time password is shown. */
-  private void showOnce(CreatedUser created) {
-    Dialog dialog = new Dialog("One-time password of " + created.user().username());
-    TextField password = new TextField();
-    password.setValue(created.oneTimePassword());
-    password.setReadOnly(true);
-    password.setWidthFull();
-    password.setId("one-time-password");
-    dialog.add(
-        new VerticalLayout(
-            new Paragraph(
-                "Give this to the user: it is shown only now, and must be changed at the first"
-                    + " sign-in."),
-            password));
-    Button done = new Button("Done", click -> dialog.close());
-    done.setId("one-time-password-done");
-    dialog.getFooter().add(done);
-    dialog.open();
+  private static void showOnce(CreatedUser created) {
+    new ShownOnce(
+            "One-time password of " + created.user().username(),
+            "Give this to the user: it is shown only now, and must be changed at the first"
+                + " sign-in.",
+            created.oneTimePassword(),
+            "one-time-password")
+        .open();
   }
 
   private static CheckboxGroup<Role> roleChoice(Set<Role> selected) {

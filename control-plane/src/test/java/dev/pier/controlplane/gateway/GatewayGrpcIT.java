@@ -9,6 +9,7 @@ import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
 import dev.pier.controlplane.testing.ExampleModels;
 import dev.pier.controlplane.testing.GrpcCalls;
+import dev.pier.controlplane.testing.Iris;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.controlplane.testing.RuntimeJar;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
@@ -567,21 +568,7 @@ class GatewayGrpcIT {
   }
 
   static ModelInferRequest setosa(String endpoint, String version) {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    for (float feature : SETOSA) {
-      contents.addFp32Contents(feature);
-    }
-    return ModelInferRequest.newBuilder()
-        .setModelName(endpoint)
-        .setModelVersion(version)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("features")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(SETOSA.length)
-                .setContents(contents))
-        .build();
+    return Iris.setosa(endpoint, version);
   }
 
   private static long typedLabel(ModelInferResponse answer) {
