@@ -6,7 +6,6 @@ import dev.pier.controlplane.security.TooManySignInAttempts;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -24,10 +23,12 @@ class ConsoleSecurity {
 
   @Bean
   @Order(2)
-  SecurityFilterChain console(
-      HttpSecurity http, AuthenticationManager passwordSignIn, OidcSignIn oidc) throws Exception {
-    http.authenticationManager(passwordSignIn)
-        .authorizeHttpRequests(
+  SecurityFilterChain console(HttpSecurity http, OidcSignIn oidc) throws Exception {
+    // No manager of its own: the OIDC sign-in adds its providers to this chain's, and a password
+    // goes on to the parent, the global manager built from the control plane's one provider (the
+    // throttled local sign-in). Setting that as this chain's manager would lose the OIDC ones;
+    // adding it as a provider here too would check a wrong password twice.
+    http.authorizeHttpRequests(
             requests ->
                 requests
                     .requestMatchers("/swagger-ui/**", "/v3/api-docs/**", "/favicon.ico")

@@ -1,4 +1,4 @@
-package dev.pier.controlplane.testing;
+package dev.pier.testing.oidc;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
