@@ -90,7 +90,12 @@ class GatewayGrpcIT {
     int port = controlPlane.bean(GrpcGateway.class).port();
     assertThat(port).isPositive();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    gateway = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    Metadata credentials = new Metadata();
+    credentials.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), api.authorization());
+    gateway =
+        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentials));
   }
 
   @AfterAll
