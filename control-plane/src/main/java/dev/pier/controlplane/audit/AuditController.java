@@ -15,9 +15,12 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -47,40 +50,66 @@ class AuditController {
   /** Where and why a chain breaks. */
   record Break(long sequence, String problem, String recordId, String detail) {}
 
+  /**
+   * The criteria both searching and exporting take, as query parameters: {@code from} and {@code
+   * to} (ISO-8601 instants, half-open), {@code kind} (admin, inference), {@code outcome} (success,
+   * failure), {@code businessKey} as {@code name:value}; the rest match exactly, {@code text} by
+   * words.
+   */
+  record AuditFilter(
+      String from,
+      String to,
+      String kind,
+      String endpoint,
+      String version,
+      String actor,
+      String action,
+      String outcome,
+      String requestId,
+      String businessKey,
+      String text) {
+
+    /** The query the criteria describe; each bad one is named. */
+    AuditQuery toQuery() {
+      Instant start = instant("from", from);
+      Instant end = instant("to", to);
+      if (start != null && end != null && start.isAfter(end)) {
+        throw invalid("to", "must not be before from");
+      }
+      AuditQuery query =
+          AuditQuery.all()
+              .withTimeRange(start, end)
+              .withKind(parse("kind", kind, AuditKind.class))
+              .withEndpoint(blankToNull(endpoint))
+              .withVersion(blankToNull(version))
+              .withActor(blankToNull(actor))
+              .withAction(blankToNull(action))
+              .withOutcome(parse("outcome", outcome, Outcome.class))
+              .withRequestId(blankToNull(requestId))
+              .withText(blankToNull(text));
+      if (businessKey != null && !businessKey.isBlank()) {
+        int colon = businessKey.indexOf(':');
+        if (colon < 1) {
+          throw invalid("businessKey", "must be name:value, but is " + businessKey);
+        }
+        query =
+            query.withBusinessKey(
+                businessKey.substring(0, colon), businessKey.substring(colon + 1));
+      }
+      return query;
+    }
+  }
+
   @GetMapping(path = "/api/v1/audit/records", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "Audit records matching every given criterion, newest first")
   RecordsPage records(
-      @RequestParam(required = false) String from,
-      @RequestParam(required = false) String to,
-      @RequestParam(required = false) String kind,
-      @RequestParam(required = false) String endpoint,
-      @RequestParam(required = false) String version,
-      @RequestParam(required = false) String actor,
-      @RequestParam(required = false) String action,
-      @RequestParam(required = false) String outcome,
-      @RequestParam(required = false) String requestId,
-      @RequestParam(required = false) String businessKey,
-      @RequestParam(required = false) String text,
+      @ParameterObject AuditFilter filter,
       @RequestParam(defaultValue = "100") int pageSize,
       @RequestParam(required = false) String cursor) {
     if (pageSize < 1 || pageSize > 1000) {
       throw invalid("pageSize", "must be between 1 and 1000, but is " + pageSize);
     }
-    AuditQuery query =
-        query(
-                from,
-                to,
-                kind,
-                endpoint,
-                version,
-                actor,
-                action,
-                outcome,
-                requestId,
-                businessKey,
-                text)
-            .withPageSize(pageSize)
-            .withCursor(cursor);
+    AuditQuery query = filter.toQuery().withPageSize(pageSize).withCursor(cursor);
     AuditPage page;
     try {
       page = audit.search(query);
@@ -103,50 +132,24 @@ class AuditController {
   @GetMapping(path = "/api/v1/audit/export")
   @Operation(summary = "Every record matching the criteria, as CSV or JSON Lines, streamed")
   ResponseEntity<StreamingResponseBody> export(
-      @RequestParam(defaultValue = "jsonl") String format,
-      @RequestParam(required = false) String from,
-      @RequestParam(required = false) String to,
-      @RequestParam(required = false) String kind,
-      @RequestParam(required = false) String endpoint,
-      @RequestParam(required = false) String version,
-      @RequestParam(required = false) String actor,
-      @RequestParam(required = false) String action,
-      @RequestParam(required = false) String outcome,
-      @RequestParam(required = false) String requestId,
-      @RequestParam(required = false) String businessKey,
-      @RequestParam(required = false) String text) {
+      @RequestParam(defaultValue = "jsonl") String format, @ParameterObject AuditFilter filter) {
     AuditService.Format chosen =
         switch (format.toLowerCase(Locale.ROOT)) {
           case "csv" -> AuditService.Format.CSV;
           case "jsonl" -> AuditService.Format.JSONL;
           default -> throw invalid("format", "must be csv or jsonl, but is " + format);
         };
-    AuditQuery query =
-        query(
-                from,
-                to,
-                kind,
-                endpoint,
-                version,
-                actor,
-                action,
-                outcome,
-                requestId,
-                businessKey,
-                text)
-            .withOrder(AuditQuery.Order.OLDEST_FIRST)
-            .withPageSize(1000);
+    AuditQuery query = filter.toQuery().withOrder(AuditQuery.Order.OLDEST_FIRST).withPageSize(1000);
     // Checked now, on the request thread with the caller's authority; the body streams later.
     audit.count(query.withPageSize(1));
-    org.springframework.security.core.context.SecurityContext security =
-        org.springframework.security.core.context.SecurityContextHolder.getContext();
+    SecurityContext security = SecurityContextHolder.getContext();
     StreamingResponseBody body =
         out -> {
-          org.springframework.security.core.context.SecurityContextHolder.setContext(security);
+          SecurityContextHolder.setContext(security);
           try {
             audit.export(query, chosen, out);
           } finally {
-            org.springframework.security.core.context.SecurityContextHolder.clearContext();
+            SecurityContextHolder.clearContext();
           }
         };
     String extension = chosen == AuditService.Format.CSV ? "csv" : "jsonl";
@@ -183,46 +186,6 @@ class AuditController {
                         broken.recordId(),
                         broken.detail()))
             .orElse(null));
-  }
-
-  /** The query the request parameters describe; each bad one is named. */
-  static AuditQuery query(
-      String from,
-      String to,
-      String kind,
-      String endpoint,
-      String version,
-      String actor,
-      String action,
-      String outcome,
-      String requestId,
-      String businessKey,
-      String text) {
-    Instant start = instant("from", from);
-    Instant end = instant("to", to);
-    if (start != null && end != null && start.isAfter(end)) {
-      throw invalid("to", "must not be before from");
-    }
-    AuditQuery query =
-        AuditQuery.all()
-            .withTimeRange(start, end)
-            .withKind(parse("kind", kind, AuditKind.class))
-            .withEndpoint(blankToNull(endpoint))
-            .withVersion(blankToNull(version))
-            .withActor(blankToNull(actor))
-            .withAction(blankToNull(action))
-            .withOutcome(parse("outcome", outcome, Outcome.class))
-            .withRequestId(blankToNull(requestId))
-            .withText(blankToNull(text));
-    if (businessKey != null && !businessKey.isBlank()) {
-      int colon = businessKey.indexOf(':');
-      if (colon < 1) {
-        throw invalid("businessKey", "must be name:value, but is " + businessKey);
-      }
-      query =
-          query.withBusinessKey(businessKey.substring(0, colon), businessKey.substring(colon + 1));
-    }
-    return query;
   }
 
   private static Instant instant(String field, String value) {

@@ -201,7 +201,7 @@ class Gateway implements DisposableBean {
    * answers instead. A successful answer may be copied to the shadow, off this thread. Each
    * target's outcome, latency and predictions go to {@link TrafficStatistics}.
    */
-  Forwarded forwardInference(
+  private Forwarded forwardInference(
       String endpoint,
       Integer pinnedVersion,
       byte[] body,
