@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.controlplane.testing.ApiClient;
 import dev.pier.controlplane.testing.ApiClient.Response;
 import dev.pier.controlplane.testing.Awaiting;
-import dev.pier.controlplane.testing.ExampleModels;
+import dev.pier.controlplane.testing.IrisEndpoint;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.InferTensorContents;
@@ -56,14 +56,7 @@ class AuditTrailIT {
     started = Instant.now().minusSeconds(1);
     controlPlane = RunningControlPlane.withLocalRuntime(pierHome, "3s", TOKEN);
     api = controlPlane.api();
-    assertThat(api.postJson("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
-    Response uploaded =
-        api.upload("/api/v1/models/iris/versions", ExampleModels.bytes(ExampleModels.iris()), null);
-    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
-    Response created =
-        api.postJson(
-            "/api/v1/endpoints", "{\"name\": \"flowers\", \"model\": \"iris\", \"version\": 1}");
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    IrisEndpoint.create(api, "flowers");
     Response[] last = new Response[1];
     Awaiting.until(
         "the gateway serves the endpoint",
