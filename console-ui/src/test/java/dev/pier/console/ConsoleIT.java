@@ -390,6 +390,36 @@ class ConsoleIT {
   }
 
   /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
+  @Test
+  void anAuditorFindsARecordSeesItsChainVerifiesAndExports() throws Exception {
+    signIn();
+    assertThat(pier.post("/api/v1/models", "{\"name\": \"audited\"}").status()).isEqualTo(201);
+
+    page.navigate(pier.baseUrl() + "/models");
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit").setExact(true))
+        .click();
+    assertThat(page).hasURL(Pattern.compile(".*/audit$"));
+    page.locator("#audit-text input").fill("audited");
+    page.locator("#audit-search").click();
+    Locator records = page.locator("#audit-records");
+    assertThat(records).containsText("model.created");
+
+    records.getByText("model.created").first().click();
+    Locator detail = page.locator("#audit-record");
+    assertThat(detail).containsText("model:audited");
+    assertThat(detail).containsText("Previous hash");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
+
+    page.locator("#audit-verify").click();
+    assertThat(page.getByText(Pattern.compile("\\.admin: intact"))).isVisible();
+
+    com.microsoft.playwright.Download csv =
+        page.waitForDownload(() -> page.locator("#audit-export-csv").click());
+    String exported = Files.readString(csv.path());
+    assertThat(exported).startsWith("id,");
+    assertThat(exported).contains("model:audited");
+  }
+
   private void upload(Path file) {
     page.locator("#model-file input[type=file]").setInputFiles(file);
     assertThat(page.locator("#model-file vaadin-upload-file[complete]")).hasCount(1);

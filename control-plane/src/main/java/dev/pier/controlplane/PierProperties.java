@@ -1,5 +1,7 @@
 package dev.pier.controlplane;
 
+import dev.pier.audit.dispatch.FullDiskPolicy;
+import dev.pier.audit.elasticsearch.IndexPeriod;
 import dev.pier.controlplane.security.Role;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import org.springframework.util.unit.DataSize;
  * @param runtimes runtime servers: their registration and the local driver
  * @param gateway the OIP gateway's gRPC server
  * @param security sign-in: the first administrator, OIDC, throttling and CORS
+ * @param audit the audit trail: its sink, journal, chain and default capture policy
  */
 @ConfigurationProperties(prefix = "pier", ignoreUnknownFields = false)
 public record PierProperties(
@@ -42,7 +45,8 @@ public record PierProperties(
     @DefaultValue EmbeddedDatabase embeddedDatabase,
     @DefaultValue Runtimes runtimes,
     @DefaultValue Gateway gateway,
-    @DefaultValue Security security) {
+    @DefaultValue Security security,
+    @DefaultValue Audit audit) {
 
   /** The key of {@link #maxUploadSize()}, which errors about too large artifacts name. */
   public static final String MAX_UPLOAD_SIZE_KEY = "pier.max-upload-size";
@@ -65,6 +69,8 @@ public record PierProperties(
     require(runtimes != null, "pier.runtimes must be set");
     require(gateway != null, "pier.gateway must be set");
     require(security != null, "pier.security must be set");
+    require(audit != null, "pier.audit must be set");
+    audit = audit.withHome(home);
     require(
         maxUploadSize.toBytes() > 0 && maxUploadSize.toBytes() <= LARGEST_ONNX_FILE,
         MAX_UPLOAD_SIZE_KEY
@@ -473,6 +479,209 @@ public record PierProperties(
       require(
           longestLockout.compareTo(lockout) >= 0,
           "pier.security.sign-in.longest-lockout must be at least pier.security.sign-in.lockout");
+    }
+  }
+
+  /** Where the audit trail's records are stored. */
+  public enum AuditSinkKind {
+    /** The control plane's own database, table {@code audit_record}. */
+    POSTGRESQL,
+    /** An Elasticsearch cluster, one index per period. */
+    ELASTICSEARCH
+  }
+
+  /**
+   * The audit trail: every administrative action and every inference through the gateway.
+   *
+   * @param sink {@code postgresql} (the control plane's own DataSource) or {@code elasticsearch}
+   * @param elasticsearch the cluster used with {@code sink=elasticsearch}
+   * @param journalDirectory where records wait on disk while the sink is away, with the chain
+   *     heads: {@code <home>/audit-journal}
+   * @param queueCapacity records waiting in memory for the writer thread
+   * @param journalMaxSize the journal's disk budget
+   * @param fullDisk with the budget full and the sink away: {@code block} refuses requests rather
+   *     than serve them unaudited, {@code shed} drops inference records (never admin events)
+   * @param node names this process's hash-chain streams ({@code <node>.admin}, {@code
+   *     <node>.inference}); unset, derived at the first start from the host name and port and kept
+   *     in the journal directory, so restarts on the same home continue the same chains
+   * @param signingKey base64 of at least 32 secret bytes: every record's hash is then signed
+   *     (HMAC-SHA256); never printed
+   * @param defaultPolicy what an endpoint without a policy of its own records
+   */
+  public record Audit(
+      @DefaultValue("postgresql") AuditSinkKind sink,
+      @DefaultValue AuditElasticsearch elasticsearch,
+      Path journalDirectory,
+      @DefaultValue("10000") int queueCapacity,
+      @DefaultValue("1GB") DataSize journalMaxSize,
+      @DefaultValue("block") FullDiskPolicy fullDisk,
+      String node,
+      String signingKey,
+      @DefaultValue AuditDefaultPolicy defaultPolicy) {
+
+    public Audit {
+      require(sink != null, "pier.audit.sink must be postgresql or elasticsearch");
+      require(elasticsearch != null, "pier.audit.elasticsearch must be set");
+      require(
+          sink != AuditSinkKind.ELASTICSEARCH || elasticsearch.url() != null,
+          "pier.audit.elasticsearch.url must be set when pier.audit.sink is elasticsearch");
+      require(
+          queueCapacity >= 1 && queueCapacity <= 10_000_000,
+          "pier.audit.queue-capacity must be between 1 and 10000000, but is " + queueCapacity);
+      require(
+          journalMaxSize != null && journalMaxSize.toBytes() >= JOURNAL_SEGMENT_BYTES,
+          "pier.audit.journal-max-size must be at least "
+              + (JOURNAL_SEGMENT_BYTES >> 20)
+              + "MB (one journal segment), but is "
+              + journalMaxSize);
+      require(fullDisk != null, "pier.audit.full-disk must be block or shed");
+      node = node == null || node.isBlank() ? null : node.strip();
+      require(
+          node == null || NODE.matcher(node).matches(),
+          "pier.audit.node may hold letters, digits, '_', '.', ':' and '-' (at most 128, starting"
+              + " with a letter or digit), but is "
+              + node);
+      signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
+      if (signingKey != null) {
+        byte[] secret;
+        try {
+          secret = java.util.Base64.getDecoder().decode(signingKey);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("pier.audit.signing-key must be base64");
+        }
+        require(
+            secret.length >= 32,
+            "pier.audit.signing-key must hold at least 32 bytes, but holds " + secret.length);
+      }
+      require(defaultPolicy != null, "pier.audit.default-policy must be set");
+      journalDirectory = absolute(journalDirectory);
+    }
+
+    /** The defaults, with the journal directory left to the home. */
+    public static Audit defaults() {
+      return new Audit(
+          AuditSinkKind.POSTGRESQL,
+          new AuditElasticsearch(null, IndexPeriod.DAY, 0, "pier-audit", 1, Duration.ofSeconds(10)),
+          null,
+          10_000,
+          DataSize.ofGigabytes(1),
+          FullDiskPolicy.BLOCK,
+          null,
+          null,
+          new AuditDefaultPolicy(100, true));
+    }
+
+    /** The journal directory under {@code home} unless one is set. */
+    Audit withHome(Path home) {
+      return journalDirectory != null
+          ? this
+          : new Audit(
+              sink,
+              elasticsearch,
+              home.resolve("audit-journal"),
+              queueCapacity,
+              journalMaxSize,
+              fullDisk,
+              node,
+              signingKey,
+              defaultPolicy);
+    }
+
+    /** The signing key's secret bytes, if one is set. */
+    public java.util.Optional<byte[]> signingSecret() {
+      return java.util.Optional.ofNullable(signingKey)
+          .map(key -> java.util.Base64.getDecoder().decode(key));
+    }
+
+    /** Never prints the signing key. */
+    @Override
+    public String toString() {
+      return "Audit[sink="
+          + sink
+          + ", elasticsearch="
+          + elasticsearch
+          + ", journalDirectory="
+          + journalDirectory
+          + ", queueCapacity="
+          + queueCapacity
+          + ", journalMaxSize="
+          + journalMaxSize
+          + ", fullDisk="
+          + fullDisk
+          + ", node="
+          + node
+          + ", signingKey="
+          + (signingKey == null ? "unset" : "***")
+          + ", defaultPolicy="
+          + defaultPolicy
+          + "]";
+    }
+  }
+
+  /** The journal's segment size; its budget must hold at least one. */
+  public static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
+
+  private static final java.util.regex.Pattern NODE =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+
+  /**
+   * The Elasticsearch audit sink.
+   *
+   * @param url the cluster's HTTP URL, e.g. {@code http://127.0.0.1:9200}
+   * @param period one index per {@code day} or {@code month}
+   * @param retentionPeriods how many periods (the current one included) are kept; older indices are
+   *     deleted; 0 keeps everything
+   * @param indexPrefix indices are {@code <prefix>-<period>}
+   * @param replicas replicas per index (0 on a single node)
+   * @param requestTimeout how long one request may take
+   */
+  public record AuditElasticsearch(
+      URI url,
+      @DefaultValue("day") IndexPeriod period,
+      @DefaultValue("0") int retentionPeriods,
+      @DefaultValue("pier-audit") String indexPrefix,
+      @DefaultValue("1") int replicas,
+      @DefaultValue("10s") Duration requestTimeout) {
+
+    public AuditElasticsearch {
+      if (url != null) {
+        require(
+            url.isAbsolute()
+                && ("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                && url.getHost() != null,
+            "pier.audit.elasticsearch.url must be an http or https URL, but is " + url);
+      }
+      require(period != null, "pier.audit.elasticsearch.period must be day or month");
+      require(
+          retentionPeriods >= 0,
+          "pier.audit.elasticsearch.retention-periods must not be negative, but is "
+              + retentionPeriods);
+      require(
+          indexPrefix != null && indexPrefix.matches("[a-z0-9][a-z0-9_.-]{0,200}"),
+          "pier.audit.elasticsearch.index-prefix must be lower-case letters, digits, '_', '.' and"
+              + " '-', but is "
+              + indexPrefix);
+      require(
+          replicas >= 0,
+          "pier.audit.elasticsearch.replicas must not be negative, but is " + replicas);
+      requirePositive(requestTimeout, "pier.audit.elasticsearch.request-timeout");
+    }
+  }
+
+  /**
+   * The capture policy of endpoints without one of their own.
+   *
+   * @param samplePercent the share of requests recorded, 0 to 100
+   * @param capturePayload whether inputs and outputs are stored
+   */
+  public record AuditDefaultPolicy(
+      @DefaultValue("100") double samplePercent, @DefaultValue("true") boolean capturePayload) {
+
+    public AuditDefaultPolicy {
+      require(
+          samplePercent >= 0 && samplePercent <= 100,
+          "pier.audit.default-policy.sample-percent must be between 0 and 100, but is "
+              + samplePercent);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.pier.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.audit.dispatch.FullDiskPolicy;
+import dev.pier.audit.elasticsearch.IndexPeriod;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +70,23 @@ class PierPropertiesTest {
     assertThat(security.signIn().maxFailures()).isEqualTo(5);
     assertThat(security.signIn().lockout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(security.signIn().longestLockout()).isEqualTo(Duration.ofMinutes(15));
+    PierProperties.Audit audit = properties.audit();
+    assertThat(audit.sink()).isEqualTo(PierProperties.AuditSinkKind.POSTGRESQL);
+    assertThat(audit.journalDirectory()).isEqualTo(home.resolve("audit-journal"));
+    assertThat(audit.queueCapacity()).isEqualTo(10_000);
+    assertThat(audit.journalMaxSize()).isEqualTo(DataSize.ofGigabytes(1));
+    assertThat(audit.fullDisk()).isEqualTo(FullDiskPolicy.BLOCK);
+    assertThat(audit.node()).isNull();
+    assertThat(audit.signingKey()).isNull();
+    assertThat(audit.signingSecret()).isEmpty();
+    assertThat(audit.defaultPolicy().samplePercent()).isEqualTo(100);
+    assertThat(audit.defaultPolicy().capturePayload()).isTrue();
+    assertThat(audit.elasticsearch().url()).isNull();
+    assertThat(audit.elasticsearch().period()).isEqualTo(IndexPeriod.DAY);
+    assertThat(audit.elasticsearch().retentionPeriods()).isZero();
+    assertThat(audit.elasticsearch().indexPrefix()).isEqualTo("pier-audit");
+    assertThat(audit.elasticsearch().replicas()).isEqualTo(1);
+    assertThat(audit.elasticsearch().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -114,7 +133,22 @@ class PierPropertiesTest {
                 Map.entry("pier.security.sign-in.longest-lockout", "1h"),
                 Map.entry(
                     "pier.security.cors-allowed-origins",
-                    "https://app.example.com,http://localhost:3000")));
+                    "https://app.example.com,http://localhost:3000"),
+                Map.entry("pier.audit.sink", "elasticsearch"),
+                Map.entry("pier.audit.elasticsearch.url", "http://search.example.com:9200"),
+                Map.entry("pier.audit.elasticsearch.period", "month"),
+                Map.entry("pier.audit.elasticsearch.retention-periods", "24"),
+                Map.entry("pier.audit.elasticsearch.index-prefix", "trail"),
+                Map.entry("pier.audit.elasticsearch.replicas", "0"),
+                Map.entry("pier.audit.elasticsearch.request-timeout", "30s"),
+                Map.entry("pier.audit.journal-directory", "/var/spool/pier-audit"),
+                Map.entry("pier.audit.queue-capacity", "500"),
+                Map.entry("pier.audit.journal-max-size", "10GB"),
+                Map.entry("pier.audit.full-disk", "shed"),
+                Map.entry("pier.audit.node", "pier-1"),
+                Map.entry("pier.audit.signing-key", SIGNING_KEY),
+                Map.entry("pier.audit.default-policy.sample-percent", "12.5"),
+                Map.entry("pier.audit.default-policy.capture-payload", "false")));
 
     assertThat(properties.home()).isEqualTo(Path.of("/srv/pier"));
     assertThat(properties.artifactDirectory()).isEqualTo(Path.of("/data/artifacts"));
@@ -168,6 +202,23 @@ class PierPropertiesTest {
     assertThat(security.signIn().maxFailures()).isEqualTo(10);
     assertThat(security.signIn().lockout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(security.signIn().longestLockout()).isEqualTo(Duration.ofHours(1));
+    PierProperties.Audit audit = properties.audit();
+    assertThat(audit.sink()).isEqualTo(PierProperties.AuditSinkKind.ELASTICSEARCH);
+    assertThat(audit.elasticsearch().url()).isEqualTo(URI.create("http://search.example.com:9200"));
+    assertThat(audit.elasticsearch().period()).isEqualTo(IndexPeriod.MONTH);
+    assertThat(audit.elasticsearch().retentionPeriods()).isEqualTo(24);
+    assertThat(audit.elasticsearch().indexPrefix()).isEqualTo("trail");
+    assertThat(audit.elasticsearch().replicas()).isZero();
+    assertThat(audit.elasticsearch().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(audit.journalDirectory()).isEqualTo(Path.of("/var/spool/pier-audit"));
+    assertThat(audit.queueCapacity()).isEqualTo(500);
+    assertThat(audit.journalMaxSize()).isEqualTo(DataSize.ofGigabytes(10));
+    assertThat(audit.fullDisk()).isEqualTo(FullDiskPolicy.SHED);
+    assertThat(audit.node()).isEqualTo("pier-1");
+    assertThat(audit.signingSecret()).hasValueSatisfying(secret -> assertThat(secret).hasSize(32));
+    assertThat(audit.toString()).doesNotContain(SIGNING_KEY);
+    assertThat(audit.defaultPolicy().samplePercent()).isEqualTo(12.5);
+    assertThat(audit.defaultPolicy().capturePayload()).isFalse();
   }
 
   @Test
@@ -199,6 +250,12 @@ class PierPropertiesTest {
                 assertThat(started.getStartupFailure())
                     .isNotNull()
                     .hasStackTraceContaining("pier.security.oidc.audience"));
+  }
+
+  @Test
+  void theAuditJournalFollowsTheHome() {
+    assertThat(bind(Map.of("pier.home", "/srv/pier")).audit().journalDirectory())
+        .isEqualTo(Path.of("/srv/pier/audit-journal"));
   }
 
   @Test
@@ -256,6 +313,20 @@ class PierPropertiesTest {
     "pier.security.cors-allowed-origins, https://app.example.com/path",
     "pier.security.cors-allowed-origins, app.example.com",
     "pier.security.no-such-setting, 1",
+    "pier.audit.sink, kafka",
+    "pier.audit.sink, elasticsearch",
+    "pier.audit.elasticsearch.url, ftp://search.example.com",
+    "pier.audit.elasticsearch.period, week",
+    "pier.audit.elasticsearch.retention-periods, -1",
+    "pier.audit.elasticsearch.index-prefix, Upper",
+    "pier.audit.queue-capacity, 0",
+    "pier.audit.journal-max-size, 1MB",
+    "pier.audit.full-disk, panic",
+    "pier.audit.node, has space",
+    "pier.audit.signing-key, c2hvcnQ=",
+    "pier.audit.signing-key, not*base64",
+    "pier.audit.default-policy.sample-percent, 101",
+    "pier.audit.no-such-setting, 1",
   })
   void anInvalidOrUnknownSettingFailsNamingTheKey(String key, String value) {
     context
@@ -279,6 +350,9 @@ class PierPropertiesTest {
             "pier.security.cors-allowed-origins=*")
         .run(started -> assertThat(started).hasNotFailed().hasSingleBean(PierProperties.class));
   }
+
+  /** 32 bytes, base64. */
+  private static final String SIGNING_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
   private static PierProperties bind(Map<String, String> properties) {
     return new Binder(new MapConfigurationPropertySource(properties))

@@ -19,8 +19,11 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
+import dev.pier.console.audit.AuditView;
 import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Badge;
 import dev.pier.console.ui.ErrorText;
@@ -166,8 +169,13 @@ public class EndpointDetailView extends VerticalLayout implements BeforeEnterObs
             registry,
             Access.has(currentUser, Role.DATA_SCIENTIST),
             Access.has(currentUser, Role.OPERATOR));
+    RouterLink auditRecords = new RouterLink("Audit records", AuditView.class);
+    auditRecords.setQueryParameters(QueryParameters.of("endpoint", name));
+    auditRecords.setId("endpoint-audit-records");
+    auditRecords.setVisible(Access.has(currentUser, Role.AUDITOR));
     add(
         new H2(name),
+        auditRecords,
         summary,
         change,
         changeError,

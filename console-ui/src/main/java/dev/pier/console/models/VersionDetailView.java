@@ -17,9 +17,11 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
+import dev.pier.console.audit.AuditView;
 import dev.pier.console.endpoints.CreateEndpointDialog;
 import dev.pier.console.ui.Access;
 import dev.pier.console.ui.Facts;
@@ -44,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 @PageTitle("Model version · Pier")
 public class VersionDetailView extends VerticalLayout implements BeforeEnterObserver {
   private final boolean mayDeploy;
+  private final boolean mayAudit;
   private final RegistryService registry;
   private final EndpointService endpoints;
   private final JsonMapper json;
@@ -54,6 +57,7 @@ public class VersionDetailView extends VerticalLayout implements BeforeEnterObse
       JsonMapper json,
       CurrentUser currentUser) {
     this.mayDeploy = Access.has(currentUser, Role.DATA_SCIENTIST);
+    this.mayAudit = Access.has(currentUser, Role.AUDITOR);
     this.registry = registry;
     this.endpoints = endpoints;
     this.json = json;
@@ -113,9 +117,19 @@ public class VersionDetailView extends VerticalLayout implements BeforeEnterObse
             .fact("Training data", orNone(version.lineage().trainingData()))
             .fact("Code commit", orNone(version.lineage().codeCommit()));
 
+    // Records name the version and, among their words, the model it belongs to.
+    RouterLink auditRecords = new RouterLink("Audit records", AuditView.class);
+    auditRecords.setQueryParameters(
+        QueryParameters.simple(
+            Map.of(
+                "kind", "inference",
+                "text", version.model(),
+                "version", Integer.toString(version.number()))));
+    auditRecords.setId("version-audit-records");
+    auditRecords.setVisible(mayAudit);
     add(
         title,
-        new HorizontalLayout(deploy, download),
+        new HorizontalLayout(deploy, download, auditRecords),
         facts,
         new H3("Inputs"),
         tensors(version.inputs(), "inputs"),

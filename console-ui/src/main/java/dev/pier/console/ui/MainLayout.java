@@ -15,6 +15,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.pier.console.audit.AuditView;
 import dev.pier.console.endpoints.EndpointsView;
 import dev.pier.console.models.ModelsView;
 import dev.pier.console.security.ChangePasswordView;
@@ -44,6 +45,9 @@ public class MainLayout extends AppLayout {
         new SideNavItem("Endpoints", EndpointsView.class, VaadinIcon.CONNECT.create()),
         new SideNavItem("Servers", ServersView.class, VaadinIcon.SERVER.create()),
         new SideNavItem("API tokens", TokensView.class, VaadinIcon.KEY.create()));
+    if (Access.has(currentUser, Role.AUDITOR)) {
+      navigation.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.RECORDS.create()));
+    }
     if (Access.has(currentUser, Role.ADMIN)) {
       navigation.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USERS.create()));
     }

@@ -1,15 +1,21 @@
 package dev.pier.controlplane.audit;
 
+import dev.pier.audit.AuditRecord;
+import dev.pier.audit.Outcome;
 import dev.pier.controlplane.security.CurrentUser;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,18 +25,25 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction, so a change that rolls back leaves no record and a record never lacks its change;
  * {@link #recordSeparately} has its own, for actions that fail (sign-in failures) and must be kept
  * although nothing else is written.
+ *
+ * <p>Once the transaction commits, the same event goes to the {@link AuditTrail} as an admin record
+ * (target {@code <type>:<target>}, the detail as its error), hash-chained with the rest of the
+ * trail; {@code admin_event} stays the transactional record the REST API lists.
  */
 @Service
 public class AdminEvents {
   private static final int LONGEST_DETAIL = 2048;
+  private static final Logger log = LoggerFactory.getLogger(AdminEvents.class);
   private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
   private final JdbcClient jdbc;
   private final CurrentUser currentUser;
+  private final AuditTrail trail;
 
-  AdminEvents(JdbcClient jdbc, CurrentUser currentUser) {
+  AdminEvents(JdbcClient jdbc, CurrentUser currentUser, AuditTrail trail) {
     this.jdbc = jdbc;
     this.currentUser = currentUser;
+    this.trail = trail;
   }
 
   /**
@@ -112,24 +125,58 @@ public class AdminEvents {
       String detail,
       Object before,
       Object after) {
+    Instant time = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    String trimmedDetail =
+        detail == null || detail.length() <= LONGEST_DETAIL
+            ? detail
+            : detail.substring(0, LONGEST_DETAIL);
+    String beforeJson = json(before);
+    String afterJson = json(after);
+    String source = sourceAddress();
     jdbc.sql(
             "INSERT INTO admin_event (occurred_at, actor, action, target_type, target, outcome,"
                 + " detail, before_json, after_json, source_address)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
-            Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)),
+            Timestamp.from(time),
             actor,
             action,
             targetType,
             target,
             outcome.name(),
-            detail == null || detail.length() <= LONGEST_DETAIL
-                ? detail
-                : detail.substring(0, LONGEST_DETAIL),
-            json(before),
-            json(after),
-            sourceAddress())
+            trimmedDetail,
+            beforeJson,
+            afterJson,
+            source)
         .update();
+    AuditRecord record =
+        AuditRecord.admin(
+            time,
+            actor,
+            action,
+            targetType + ":" + target,
+            beforeJson,
+            afterJson,
+            source,
+            outcome == AdminEvent.Outcome.SUCCESS ? Outcome.SUCCESS : Outcome.FAILURE);
+    AuditRecord withDetail = trimmedDetail == null ? record : record.withError(trimmedDetail);
+    // The trail gets the event once its row (and so its change) is committed, never before.
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            submit(withDetail);
+          }
+        });
+  }
+
+  private void submit(AuditRecord record) {
+    try {
+      trail.submit(record);
+    } catch (RuntimeException e) {
+      // The row in admin_event stands; the change is not undone for the trail's sake.
+      log.error("admin event {} did not reach the audit trail", record.action(), e);
+    }
   }
 
   private static String json(Object value) {

@@ -1,5 +1,7 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.InferenceAudit;
+import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.runtimes.RuntimeAccess;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
@@ -10,11 +12,14 @@ import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -51,13 +56,16 @@ class Gateway implements DisposableBean {
   private final TrafficStatistics statistics;
   private final RuntimeHttp http;
   private final ShadowTraffic shadows;
+  private final InferenceAudit audit;
 
   Gateway(
       Routing routing,
       TrafficStatistics statistics,
       RuntimeChannels channels,
-      RuntimeAccess access) {
+      RuntimeAccess access,
+      InferenceAudit audit) {
     this.routing = routing;
+    this.audit = audit;
     this.statistics = statistics;
     this.http =
         new RuntimeHttp(
@@ -75,8 +83,116 @@ class Gateway implements DisposableBean {
     return shadows;
   }
 
-  /** An inference answer and the target that gave it. */
-  record Forwarded(RuntimeHttp.Answer answer, Routing.Variant variant) {}
+  /** An inference answer and the target (variant, registry model and version) that gave it. */
+  record Forwarded(RuntimeHttp.Answer answer, Routing.Variant variant, String model, int version) {}
+
+  /**
+   * {@link #forwardInference}, audited: the request and its answer (or its failure) are handed to
+   * {@link InferenceAudit} — a copy of the request bytes and the answer's bytes, nothing parsed
+   * here. When the audit trail cannot take the record, the caller gets 503 instead of the answer.
+   *
+   * @param caller the caller's principal name
+   * @param sourceAddress the caller's IP address, or null
+   */
+  Forwarded infer(
+      String endpoint,
+      Integer pinnedVersion,
+      byte[] body,
+      int bodyLength,
+      String contentType,
+      String headerLength,
+      Function<String, String> headers,
+      String caller,
+      String sourceAddress) {
+    Instant time = Instant.now();
+    long start = System.nanoTime();
+    byte[] request = auditedJson(body, bodyLength, headerLength);
+    String traceparent = headers.apply(TRACEPARENT);
+    Forwarded forwarded;
+    try {
+      forwarded =
+          forwardInference(
+              endpoint, pinnedVersion, body, bodyLength, contentType, headerLength, headers);
+    } catch (GatewayException e) {
+      audit.capture(
+          new InferenceCapture(
+              time,
+              endpoint,
+              null,
+              0,
+              null,
+              caller,
+              utf8(request),
+              null,
+              e.status(),
+              e.getMessage(),
+              System.nanoTime() - start,
+              traceparent,
+              sourceAddress));
+      throw e;
+    }
+    RuntimeHttp.Answer answer = forwarded.answer();
+    byte[] response =
+        answer.status() == 200
+            ? auditedJson(answer.body(), answer.body().length, answer.headerLength())
+            : null;
+    boolean taken =
+        audit.capture(
+            new InferenceCapture(
+                time,
+                endpoint,
+                forwarded.model(),
+                forwarded.version(),
+                forwarded.variant().label(),
+                caller,
+                utf8(request),
+                response == null ? null : utf8(response),
+                answer.status(),
+                answer.status() == 200 ? null : errorOf(answer),
+                System.nanoTime() - start,
+                traceparent,
+                sourceAddress));
+    if (!taken) {
+      throw new GatewayException(
+          503, "the audit trail cannot keep up; the request was not served", RETRY_AFTER_SECONDS);
+    }
+    return forwarded;
+  }
+
+  /** The W3C trace context header, whose trace id the audit record keeps. */
+  static final String TRACEPARENT = "traceparent";
+
+  /** Larger payloads are audited as a summary, so the audit queue's memory stays bounded. */
+  static final int LARGEST_AUDITED_PAYLOAD = 1024 * 1024;
+
+  /**
+   * The JSON part of a body, copied (the request buffer is reused by its thread): the whole body,
+   * or the JSON header of the binary extension; a summary when it is too large.
+   */
+  static byte[] auditedJson(byte[] body, int length, String headerLength) {
+    int jsonLength = length;
+    if (headerLength != null) {
+      try {
+        jsonLength = Math.min(length, Math.max(0, Integer.parseInt(headerLength.trim())));
+      } catch (NumberFormatException e) {
+        jsonLength = 0;
+      }
+    }
+    if (jsonLength > LARGEST_AUDITED_PAYLOAD) {
+      return ("{\"truncated\":true,\"bytes\":" + length + "}").getBytes(StandardCharsets.US_ASCII);
+    }
+    return Arrays.copyOf(body, jsonLength);
+  }
+
+  private static Supplier<String> utf8(byte[] bytes) {
+    return () -> new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** A runtime's error answer as text, for the record (its JSON is parsed on the audit thread). */
+  private static String errorOf(RuntimeHttp.Answer answer) {
+    byte[] body = answer.body();
+    return new String(body, 0, Math.min(body.length, 2048), StandardCharsets.UTF_8);
+  }
 
   /**
    * Sends an inference request through the endpoint's traffic policy: to the pinned version, or to
@@ -85,7 +201,7 @@ class Gateway implements DisposableBean {
    * answers instead. A successful answer may be copied to the shadow, off this thread. Each
    * target's outcome, latency and predictions go to {@link TrafficStatistics}.
    */
-  Forwarded infer(
+  private Forwarded forwardInference(
       String endpoint,
       Integer pinnedVersion,
       byte[] body,
@@ -121,7 +237,8 @@ class Gateway implements DisposableBean {
       if (fallback.variant() != null) {
         record(endpoint, fallback, fallbackStart, predictions(fallback));
         if (fallback.answer() != null) {
-          return new Forwarded(fallback.answer(), Routing.Variant.FALLBACK);
+          return new Forwarded(
+              fallback.answer(), Routing.Variant.FALLBACK, fallback.model(), fallback.version());
         }
       }
     }
@@ -131,7 +248,7 @@ class Gateway implements DisposableBean {
     if (!primary.failed() && pinnedVersion == null) {
       shadows.copy(endpoint, body, bodyLength, contentType, headerLength, predictions);
     }
-    return new Forwarded(primary.answer(), primary.variant());
+    return new Forwarded(primary.answer(), primary.variant(), primary.model(), primary.version());
   }
 
   /**
@@ -159,7 +276,15 @@ class Gateway implements DisposableBean {
 
   /** The outcome of sending one request to one target: an answer, or a failure after a lease. */
   private record Sent(
-      RuntimeHttp.Answer answer, Routing.Variant variant, GatewayException failure) {
+      RuntimeHttp.Answer answer,
+      Routing.Variant variant,
+      GatewayException failure,
+      String model,
+      int version) {
+    Sent(RuntimeHttp.Answer answer, Routing.Variant variant, GatewayException failure) {
+      this(answer, variant, failure, null, 0);
+    }
+
     /** No answer, or the runtime failed (5xx): what a fallback is for and an error rate counts. */
     boolean failed() {
       return failure != null || answer.status() >= 500;
@@ -211,7 +336,11 @@ class Gateway implements DisposableBean {
                 headerLength,
                 System.nanoTime() + lease.timeout().toNanos());
         return new Sent(
-            renamed(answer, endpoint, suffix.isEmpty() ? "name" : "model_name"), variant, null);
+            renamed(answer, endpoint, suffix.isEmpty() ? "name" : "model_name"),
+            variant,
+            null,
+            lease.model(),
+            lease.version());
       } catch (RuntimeHttp.Unreached e) {
         failed.add(lease.serverId());
         lastFailure = e;

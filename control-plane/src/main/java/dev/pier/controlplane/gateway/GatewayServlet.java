@@ -113,7 +113,9 @@ final class GatewayServlet extends HttpServlet {
                 body.length(),
                 request.getContentType(),
                 request.getHeader(Gateway.HEADER_LENGTH),
-                request::getHeader);
+                request::getHeader,
+                currentUser.name(),
+                request.getRemoteAddr());
         answer = forwarded.answer();
         response.setHeader(TARGET_HEADER, forwarded.variant().label());
       } else {

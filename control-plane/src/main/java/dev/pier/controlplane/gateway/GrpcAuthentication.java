@@ -7,6 +7,8 @@ import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.pier.runtime.grpc.proto.ModelInferRequest;
 import dev.pier.runtime.grpc.proto.ModelMetadataRequest;
 import dev.pier.runtime.grpc.proto.ModelReadyRequest;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -25,6 +27,9 @@ import java.util.Optional;
 final class GrpcAuthentication implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The authenticated caller's principal name, in the call's context (for the audit trail). */
+  static final Context.Key<String> CALLER = Context.key("pier-caller");
 
   private final GatewayCredentials credentials;
   private final EndpointAccess access;
@@ -52,13 +57,23 @@ final class GrpcAuthentication implements ServerInterceptor {
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
+    return Contexts.interceptCall(
+        Context.current().withValue(CALLER, caller.get().name()),
+        call,
+        headers,
+        (started, startedHeaders) -> refusing(started, startedHeaders, next, caller.get()));
+  }
+
+  /** The call's listener, refusing a message about an endpoint the caller may not use. */
+  private <Q, A> ServerCall.Listener<Q> refusing(
+      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next, PierPrincipal caller) {
     ServerCall.Listener<Q> delegate = next.startCall(call, headers);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
       private boolean refused;
 
       @Override
       public void onMessage(Q message) {
-        Optional<String> refusal = refusal(caller.get(), message);
+        Optional<String> refusal = refusal(caller, message);
         if (refusal.isPresent()) {
           refused = true;
           call.close(Status.PERMISSION_DENIED.withDescription(refusal.get()), new Metadata());

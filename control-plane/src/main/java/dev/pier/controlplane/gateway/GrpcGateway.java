@@ -1,6 +1,7 @@
 package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.PierProperties;
+import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.security.GatewayCredentials;
@@ -47,7 +48,8 @@ public class GrpcGateway implements SmartLifecycle {
       TrafficStatistics statistics,
       Gateway gateway,
       GatewayCredentials credentials,
-      EndpointAccess access) {
+      EndpointAccess access,
+      InferenceAudit audit) {
     this.configuredPort = properties.gateway().grpcPort();
     this.server =
         NettyServerBuilder.forPort(configuredPort, credentials(properties.gateway()))
@@ -56,7 +58,7 @@ public class GrpcGateway implements SmartLifecycle {
             .maxInboundMessageSize(RuntimeChannels.MAX_MESSAGE_BYTES)
             .addService(
                 ServerInterceptors.intercept(
-                    new GrpcGatewayService(routing, channels, statistics, gateway.shadows()),
+                    new GrpcGatewayService(routing, channels, statistics, gateway.shadows(), audit),
                     GrpcGatewayService.CALL_CONTEXT,
                     // Last, so it runs first: nothing is forwarded for a caller it refuses.
                     new GrpcAuthentication(credentials, access)))

@@ -1,6 +1,9 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.InferenceAudit;
+import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.scheduler.Routing;
+import dev.pier.controlplane.security.CurrentUser;
 import dev.pier.controlplane.traffic.Prediction;
 import dev.pier.controlplane.traffic.PredictionReader;
 import dev.pier.controlplane.traffic.TrafficStatistics;
@@ -31,6 +34,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -132,20 +136,30 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
    * and the copy for the shadow given the primary's predictions.
    */
   private record Inference<A>(
-      Function<A, List<Prediction>> predictions, Consumer<List<Prediction>> shadow) {}
+      Function<A, List<Prediction>> predictions,
+      Consumer<List<Prediction>> shadow,
+      Audited<A> audited) {}
+
+  /** Hands the answer of an inference to the audit trail; false when the trail cannot take it. */
+  private interface Audited<A> {
+    boolean answered(Routing.Lease lease, String variant, A message, Status status);
+  }
 
   private final Routing routing;
   private final RuntimeChannels channels;
   private final TrafficStatistics statistics;
   private final ShadowTraffic shadows;
+  private final InferenceAudit audit;
   private final String version;
 
   GrpcGatewayService(
       Routing routing,
       RuntimeChannels channels,
       TrafficStatistics statistics,
-      ShadowTraffic shadows) {
+      ShadowTraffic shadows,
+      InferenceAudit audit) {
     this.routing = routing;
+    this.audit = audit;
     this.channels = channels;
     this.statistics = statistics;
     this.shadows = shadows;
@@ -228,8 +242,59 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         lease -> forRuntime(request, lease),
         answer -> answer.toBuilder().setModelName(endpoint).build(),
         new Inference<>(
-            GrpcGatewayService::predictions, primary -> shadows.copy(endpoint, request, primary)),
+            GrpcGatewayService::predictions,
+            primary -> shadows.copy(endpoint, request, primary),
+            audited(request)),
         observer);
+  }
+
+  /**
+   * What the audit trail gets of one gRPC inference: the request and answer messages themselves
+   * (immutable, so nothing is copied), rendered as OIP JSON on the audit thread ({@link
+   * GrpcPayloads}), the caller from the call's context and the W3C {@code traceparent} metadata.
+   */
+  private Audited<ModelInferResponse> audited(ModelInferRequest request) {
+    Instant time = Instant.now();
+    long start = System.nanoTime();
+    String caller = GrpcAuthentication.CALLER.get();
+    GatewayCall<?, ?> call = CALL.get();
+    String traceparent = call == null ? null : call.requestHeaders.get(TRACEPARENT);
+    return (lease, variant, message, status) ->
+        audit.capture(
+            new InferenceCapture(
+                time,
+                request.getModelName(),
+                lease == null ? null : lease.model(),
+                lease == null ? 0 : lease.version(),
+                variant,
+                caller == null ? CurrentUser.SYSTEM : caller,
+                () -> GrpcPayloads.request(request),
+                message == null ? null : () -> GrpcPayloads.response(message),
+                httpStatus(status.getCode()),
+                status.isOk() ? null : status.getDescription(),
+                System.nanoTime() - start,
+                traceparent,
+                null));
+  }
+
+  private static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of(Gateway.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The HTTP status REST answers for the same outcome. */
+  static int httpStatus(Status.Code code) {
+    return switch (code) {
+      case OK -> 200;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, ABORTED -> 409;
+      case CANCELLED -> 499;
+      case UNIMPLEMENTED -> 501;
+      case UNAVAILABLE, RESOURCE_EXHAUSTED -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+      case INTERNAL, UNKNOWN, DATA_LOSS -> 500;
+    };
   }
 
   /** The client's inference request as the lease's runtime serves it: registry name and version. */
@@ -324,6 +389,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
     private Status lastFailure;
     private Deadline deadline;
     private Failed primaryFailure; // set once the fallback is tried
+    private Routing.Lease lastLease; // the target that answered last, for the audit trail
     private volatile ClientCall<Q, A> current;
 
     Forwarding(
@@ -456,6 +522,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
     private void closed(
         Routing.Lease lease, Status status, Metadata trailers, boolean answered, A message) {
       long latency = System.nanoTime() - attemptStart;
+      lastLease = lease;
       // UNAVAILABLE before the runtime sent anything: it could not be reached or is not ready.
       boolean unreached = status.getCode() == Status.Code.UNAVAILABLE && !answered;
       if (unreached && !observer.isCancelled()) {
@@ -537,6 +604,16 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         call.target = target.label();
       }
       A renamed = rename.apply(message);
+      if (!audited(renamed, Status.OK)) {
+        reply(
+            () ->
+                observer.onError(
+                    Status.UNAVAILABLE
+                        .withDescription(
+                            "the audit trail cannot keep up; the request was not served")
+                        .asRuntimeException()));
+        return;
+      }
       reply(
           () -> {
             observer.onNext(renamed);
@@ -548,11 +625,23 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       if (failure.target() != null && call != null) {
         call.target = failure.target().label();
       }
+      audited(null, failure.status());
       reply(() -> observer.onError(failure.status().asRuntimeException(failure.trailers())));
     }
 
     private void fail(Status status) {
+      audited(null, status);
       reply(() -> observer.onError(status.asRuntimeException()));
+    }
+
+    /** Hands an inference's answer to the audit trail (other calls are not audited). */
+    private boolean audited(A message, Status status) {
+      if (inference == null || inference.audited() == null) {
+        return true;
+      }
+      return inference
+          .audited()
+          .answered(lastLease, call == null ? null : call.target, message, status);
     }
 
     private void reply(Runnable reply) {

@@ -59,7 +59,16 @@ public class InProcessGateway {
       byte[] body = request.getBytes(StandardCharsets.UTF_8);
       RuntimeHttp.Answer response =
           gateway
-              .infer(endpoint, version, body, body.length, "application/json", null, header -> null)
+              .infer(
+                  endpoint,
+                  version,
+                  body,
+                  body.length,
+                  "application/json",
+                  null,
+                  header -> null,
+                  currentUser.name(),
+                  null)
               .answer();
       return new Answer(
           response.status(),

@@ -80,6 +80,8 @@ public final class ApiAccess {
           new Rule(PUT, "/api/v1/endpoints/{endpoint}/rollout/fallback", Role.DATA_SCIENTIST),
           new Rule(POST, "/api/v1/endpoints/{endpoint}/rollout/promote", Role.OPERATOR),
           new Rule(POST, "/api/v1/endpoints/{endpoint}/rollout/rollback", Role.OPERATOR),
+          new Rule(GET, "/api/v1/endpoints/{endpoint}/audit-policy", Role.VIEWER),
+          new Rule(PUT, "/api/v1/endpoints/{endpoint}/audit-policy", Role.DATA_SCIENTIST),
           // Servers and placements.
           new Rule(GET, "/api/v1/servers", Role.VIEWER),
           new Rule(GET, "/api/v1/servers/{id}", Role.VIEWER),
@@ -94,7 +96,11 @@ public final class ApiAccess {
           new Rule(GET, "/api/v1/tokens", Role.VIEWER),
           new Rule(POST, "/api/v1/tokens", Role.VIEWER),
           new Rule(DELETE, "/api/v1/tokens/{id}", Role.VIEWER),
-          new Rule(GET, "/api/v1/admin-events", Role.AUDITOR));
+          new Rule(GET, "/api/v1/admin-events", Role.AUDITOR),
+          new Rule(GET, "/api/v1/audit/records", Role.AUDITOR),
+          new Rule(GET, "/api/v1/audit/verify", Role.AUDITOR),
+          new Rule(GET, "/api/v1/audit/export", Role.AUDITOR),
+          new Rule(GET, "/api/v1/audit/status", Role.AUDITOR));
 
   static final List<Compiled> COMPILED =
       RULES.stream()

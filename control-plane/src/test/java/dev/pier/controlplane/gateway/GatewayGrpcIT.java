@@ -10,6 +10,7 @@ import dev.pier.controlplane.testing.Awaiting;
 import dev.pier.controlplane.testing.ExampleModels;
 import dev.pier.controlplane.testing.GrpcCalls;
 import dev.pier.controlplane.testing.Iris;
+import dev.pier.controlplane.testing.IrisEndpoint;
 import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.controlplane.testing.RuntimeJar;
 import dev.pier.runtime.grpc.proto.GRPCInferenceServiceGrpc;
@@ -80,14 +81,7 @@ class GatewayGrpcIT {
   static void start() {
     controlPlane = RunningControlPlane.withLocalRuntime(pierHome, "3s", TOKEN);
     api = controlPlane.api();
-    assertThat(api.postJson("/api/v1/models", "{\"name\": \"iris\"}").status()).isEqualTo(201);
-    Response uploaded =
-        api.upload("/api/v1/models/iris/versions", ExampleModels.bytes(ExampleModels.iris()), null);
-    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
-    Response created =
-        api.postJson(
-            "/api/v1/endpoints", "{\"name\": \"flowers\", \"model\": \"iris\", \"version\": 1}");
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    IrisEndpoint.create(api, "flowers");
 
     int port = controlPlane.bean(GrpcGateway.class).port();
     assertThat(port).isPositive();

@@ -138,7 +138,8 @@ class ArtifactFetcherTest {
                     Duration.ofSeconds(60),
                     "single sign-on"),
                 new PierProperties.SignIn(5, Duration.ofSeconds(30), Duration.ofMinutes(15)),
-                List.of()));
+                List.of()),
+            PierProperties.Audit.defaults());
     return new ArtifactFetcher(new LocalArtifactStore(properties.artifactDirectory()), properties);
   }
 }

@@ -1,4 +1,4 @@
-package dev.pier.audit.testing;
+package dev.pier.testing.elasticsearch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
