@@ -74,6 +74,8 @@ class AuthorizationMatrixIT {
     MINIMUM_ROLE.put("PUT /api/v1/endpoints/{name}/rollout/fallback", Role.DATA_SCIENTIST);
     MINIMUM_ROLE.put("POST /api/v1/endpoints/{name}/rollout/promote", Role.OPERATOR);
     MINIMUM_ROLE.put("POST /api/v1/endpoints/{name}/rollout/rollback", Role.OPERATOR);
+    MINIMUM_ROLE.put("GET /api/v1/endpoints/{endpoint}/audit-policy", Role.VIEWER);
+    MINIMUM_ROLE.put("PUT /api/v1/endpoints/{endpoint}/audit-policy", Role.DATA_SCIENTIST);
     // Servers and placements.
     MINIMUM_ROLE.put("GET /api/v1/servers", Role.VIEWER);
     MINIMUM_ROLE.put("GET /api/v1/servers/{id}", Role.VIEWER);
@@ -89,6 +91,10 @@ class AuthorizationMatrixIT {
     MINIMUM_ROLE.put("POST /api/v1/tokens", Role.VIEWER);
     MINIMUM_ROLE.put("DELETE /api/v1/tokens/{id}", Role.VIEWER);
     MINIMUM_ROLE.put("GET /api/v1/admin-events", Role.AUDITOR);
+    MINIMUM_ROLE.put("GET /api/v1/audit/records", Role.AUDITOR);
+    MINIMUM_ROLE.put("GET /api/v1/audit/verify", Role.AUDITOR);
+    MINIMUM_ROLE.put("GET /api/v1/audit/export", Role.AUDITOR);
+    MINIMUM_ROLE.put("GET /api/v1/audit/status", Role.AUDITOR);
   }
 
   /**
@@ -110,6 +116,7 @@ class AuthorizationMatrixIT {
   private static final Map<String, String> UNKNOWN =
       Map.of(
           "name", "no-such-thing",
+          "endpoint", "no-such-endpoint",
           "number", "999999",
           "id", UUID.randomUUID().toString(),
           "username", "no-such-user");
