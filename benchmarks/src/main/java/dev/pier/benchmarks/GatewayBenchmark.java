@@ -140,7 +140,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   /** The first admin's password as the harness sets it, and then changes it to. */
   private static final String INITIAL_PASSWORD = "benchmark-initial-password";
 
-  private static final String ADMIN_PASSWORD = "benchmark-admin-password";
+  private static final String ADMIN_PASSWORD = "benchmark-chosen-password";
 
   /** {@code Bearer <the harness's API token>}, once signed in. */
   private String authorization;
@@ -373,7 +373,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (changed.statusCode() != 200) {
-      throw new IOException("the admin's password change answered " + changed.statusCode());
+      throw new IOException(
+          "the admin's password change answered " + changed.statusCode() + ": " + changed.body());
     }
     HttpResponse<String> token =
         api.send(
