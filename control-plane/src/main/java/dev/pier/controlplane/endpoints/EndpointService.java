@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -301,22 +300,12 @@ public class EndpointService {
         row.getTimestamp("created_at").toInstant(),
         row.getTimestamp("updated_at").toInstant(),
         traffic(row),
-        rolesOf(row.getString("inference_roles")));
+        Role.split(row.getString("inference_roles")));
   }
 
+  /** No roles is stored as NULL: every analyst may infer. */
   private static String rolesText(Set<Role> roles) {
-    return roles == null || roles.isEmpty()
-        ? null
-        : roles.stream().map(Role::name).sorted().collect(Collectors.joining(","));
-  }
-
-  private static Set<Role> rolesOf(String text) {
-    if (text == null) {
-      return Set.of();
-    }
-    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
-    Arrays.stream(text.split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
-    return roles;
+    return roles == null || roles.isEmpty() ? null : Role.join(roles);
   }
 
   private static TrafficPolicy traffic(ResultSet row) throws SQLException {

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * What a caller may do. Roles build on each other: each includes the roles it {@linkplain
@@ -74,6 +75,24 @@ public enum Role {
     EnumSet<Role> all = EnumSet.noneOf(Role.class);
     held.forEach(role -> all.addAll(role.granted()));
     return all;
+  }
+
+  /** Roles as the database keeps them: names, sorted, comma-separated ({@code ADMIN,VIEWER}). */
+  public static String join(Set<Role> roles) {
+    StringJoiner names = new StringJoiner(",");
+    roles.stream().map(Role::name).sorted().forEach(names::add);
+    return names.toString();
+  }
+
+  /** The roles of a {@link #join} text; names no longer known are skipped, null gives none. */
+  public static EnumSet<Role> split(String text) {
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    if (text != null && !text.isEmpty()) {
+      for (String name : text.split(",")) {
+        parse(name).ifPresent(roles::add);
+      }
+    }
+    return roles;
   }
 
   /** The role named {@code text} ({@code data_scientist}, {@code DATA-SCIENTIST}, ...), if any. */

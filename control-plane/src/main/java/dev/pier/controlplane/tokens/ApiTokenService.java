@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -93,7 +92,7 @@ public class ApiTokenService {
     if (!missing.isEmpty()) {
       throw new PierException(
           ErrorCode.ACCESS_DENIED,
-          "roles: a token cannot grant roles its creator does not hold: " + names(missing));
+          "roles: a token cannot grant roles its creator does not hold: " + Role.join(missing));
     }
     Instant now = now();
     if (token.expiresAt() != null && !token.expiresAt().isAfter(now)) {
@@ -113,7 +112,7 @@ public class ApiTokenService {
             caller.kind().name(),
             secret.substring(0, SHOWN_PREFIX),
             sha256(secret),
-            names(token.roles()),
+            Role.join(token.roles()),
             token.endpoints() == null ? null : String.join(",", new TreeSet<>(token.endpoints())),
             Timestamp.from(now),
             token.expiresAt() == null ? null : Timestamp.from(token.expiresAt()))
@@ -225,13 +224,13 @@ public class ApiTokenService {
         .param(hash)
         .query(
             (row, number) -> {
-              Set<Role> roles = roles(row.getString("roles"));
+              Set<Role> roles = Role.split(row.getString("roles"));
               if (PierPrincipal.Kind.LOCAL_USER.name().equals(row.getString("owner_kind"))) {
                 String ownerRoles = row.getString("owner_roles");
                 if (ownerRoles == null || !row.getBoolean("owner_enabled")) {
                   return null; // the owner's account is gone or disabled
                 }
-                Set<Role> ownerHolds = Role.expand(roles(ownerRoles));
+                Set<Role> ownerHolds = Role.expand(Role.split(ownerRoles));
                 if (!ownerHolds.containsAll(roles)) {
                   // What both the token and its owner's current roles allow: a DATA_SCIENTIST
                   // token of a user demoted to VIEWER still reads, as the user may.
@@ -279,7 +278,7 @@ public class ApiTokenService {
         row.getString("name"),
         row.getString("owner"),
         row.getString("prefix"),
-        roles(row.getString("roles")),
+        Role.split(row.getString("roles")),
         endpoints == null ? null : new TreeSet<>(Arrays.asList(endpoints.split(","))),
         instant(row.getTimestamp("created_at")),
         instant(row.getTimestamp("expires_at")),
@@ -290,16 +289,6 @@ public class ApiTokenService {
 
   private static Instant instant(Timestamp timestamp) {
     return timestamp == null ? null : timestamp.toInstant();
-  }
-
-  private static Set<Role> roles(String text) {
-    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
-    Arrays.stream(text.split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
-    return roles;
-  }
-
-  private static String names(Set<Role> roles) {
-    return roles.stream().map(Role::name).sorted().collect(Collectors.joining(","));
   }
 
   private static byte[] sha256(String secret) {

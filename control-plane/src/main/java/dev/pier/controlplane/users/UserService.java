@@ -14,14 +14,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -121,7 +119,7 @@ public class UserService {
                 + " revision = revision + 1 WHERE username = ?")
         .params(
             changes.displayName() == null ? before.displayName() : changes.displayName(),
-            rolesText(roles),
+            Role.join(roles),
             enabled,
             now(),
             username)
@@ -278,7 +276,7 @@ public class UserService {
               username,
               displayName,
               passwords.hash(password),
-              rolesText(roles),
+              Role.join(roles),
               now,
               createdBy,
               now)
@@ -312,7 +310,7 @@ public class UserService {
             .param(username)
             .query(
                 (row, number) ->
-                    rolesOf(row.getString("roles")).contains(Role.ADMIN)
+                    Role.split(row.getString("roles")).contains(Role.ADMIN)
                         ? row.getString("username")
                         : null)
             .list()
@@ -327,22 +325,12 @@ public class UserService {
     }
   }
 
-  static String rolesText(Set<Role> roles) {
-    return roles.stream().map(Role::name).sorted().collect(Collectors.joining(","));
-  }
-
-  static Set<Role> rolesOf(String text) {
-    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
-    Arrays.stream(text.split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
-    return roles;
-  }
-
   private static UserView view(ResultSet row, int number) throws SQLException {
     Timestamp lastSignIn = row.getTimestamp("last_sign_in_at");
     return new UserView(
         row.getString("username"),
         row.getString("display_name"),
-        rolesOf(row.getString("roles")),
+        Role.split(row.getString("roles")),
         row.getBoolean("enabled"),
         row.getBoolean("must_change_password"),
         row.getTimestamp("created_at").toInstant(),
