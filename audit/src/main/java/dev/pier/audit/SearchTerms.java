@@ -15,6 +15,13 @@ import java.util.Map;
  * payloads; each payload is read up to {@value #MAX_SCANNED_CHARS} characters and a record keeps at
  * most {@value #MAX_TERMS} distinct words, so a huge tensor cannot make a huge index entry.
  *
+ * <p>An inference record's inputs and outputs give at most {@value #MAX_PAYLOAD_NUMBERS} distinct
+ * number words (digits, optionally with an exponent's {@code e} and more digits: what a JSON number
+ * leaves between separators). A tabular request's few feature values stay findable, while a tensor
+ * of 784 floats no longer gives hundreds of words like {@code 0354315}, whose tokenizing and
+ * storing was most of what auditing such a request cost. Names, data types and string data are
+ * always words.
+ *
  * <p>Both sinks store these words (PostgreSQL as an array, Elasticsearch as a text field whose
  * standard analyzer leaves such words as they are) and tokenize queries with {@link #ofText}, so a
  * free-text query matches the same records on either.
@@ -23,34 +30,36 @@ public final class SearchTerms {
   public static final int MAX_TERM_LENGTH = 255;
   public static final int MAX_TERMS = 4_096;
   public static final int MAX_SCANNED_CHARS = 65_536;
+  public static final int MAX_PAYLOAD_NUMBERS = 64;
 
   private SearchTerms() {}
 
   /** The distinct words of a record, in the order first seen. */
   public static List<String> of(AuditRecord record) {
-    LinkedHashSet<String> terms = new LinkedHashSet<>();
-    add(terms, record.actor());
-    add(terms, record.action());
-    add(terms, record.target());
-    add(terms, record.endpoint());
-    add(terms, record.error());
+    Words words = new Words(MAX_TERMS);
+    words.scan(record.actor());
+    words.scan(record.action());
+    words.scan(record.target());
+    words.scan(record.endpoint());
+    words.scan(record.error());
     for (String value : record.businessKeys().values()) {
-      add(terms, value);
+      words.scan(value);
     }
-    add(terms, record.before());
-    add(terms, record.after());
-    add(terms, record.inputs());
-    add(terms, record.outputs());
-    return List.copyOf(terms);
+    words.scan(record.before());
+    words.scan(record.after());
+    words.numbersLeft = MAX_PAYLOAD_NUMBERS;
+    words.scan(record.inputs());
+    words.scan(record.outputs());
+    return List.copyOf(words.terms);
   }
 
   /** The distinct words of a free-text query; a record matches when it has all of them. */
   public static List<String> ofText(String text) {
-    LinkedHashSet<String> terms = new LinkedHashSet<>();
+    Words words = new Words(Integer.MAX_VALUE);
     if (text != null) {
-      tokenize(terms, text, text.length(), Integer.MAX_VALUE);
+      words.tokenize(text, text.length());
     }
-    return List.copyOf(terms);
+    return List.copyOf(words.terms);
   }
 
   /** How a business key is stored and matched: {@code name=value}. */
@@ -67,45 +76,103 @@ public final class SearchTerms {
     return terms;
   }
 
-  private static void add(LinkedHashSet<String> terms, String text) {
-    if (text != null && terms.size() < MAX_TERMS) {
-      tokenize(terms, text, Math.min(text.length(), MAX_SCANNED_CHARS), MAX_TERMS);
-    }
-  }
+  /** The words found so far, and how many more of each kind may be kept. */
+  private static final class Words {
+    final LinkedHashSet<String> terms = new LinkedHashSet<>();
+    final int maxTerms;
+    final StringBuilder word = new StringBuilder();
+    int numbersLeft = Integer.MAX_VALUE;
 
-  private static void tokenize(LinkedHashSet<String> terms, String text, int end, int maxTerms) {
-    StringBuilder word = new StringBuilder();
-    int index = 0;
-    while (index < end && terms.size() < maxTerms) {
-      int codePoint = text.codePointAt(index);
-      index += Character.charCount(codePoint);
-      if (standsAlone(codePoint)) {
-        flush(terms, word);
-        terms.add(new String(Character.toChars(codePoint)));
-      } else if (Character.isLetterOrDigit(codePoint)) {
-        int lower = Character.toLowerCase(codePoint);
-        if (word.length() + Character.charCount(lower) > MAX_TERM_LENGTH) {
-          flush(terms, word);
-        }
-        word.appendCodePoint(lower);
-      } else {
-        flush(terms, word);
+    Words(int maxTerms) {
+      this.maxTerms = maxTerms;
+    }
+
+    void scan(String text) {
+      if (text != null && terms.size() < maxTerms) {
+        tokenize(text, Math.min(text.length(), MAX_SCANNED_CHARS));
       }
     }
-    if (terms.size() < maxTerms) {
-      flush(terms, word);
+
+    /** ASCII, nearly all of a JSON payload, is read without a Unicode table lookup per char. */
+    void tokenize(String text, int end) {
+      int index = 0;
+      while (index < end && terms.size() < maxTerms) {
+        char c = text.charAt(index);
+        if (c < 0x80) {
+          index++;
+          if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+            append(c);
+          } else if (c >= 'A' && c <= 'Z') {
+            append((char) (c + ('a' - 'A')));
+          } else {
+            flush();
+          }
+          continue;
+        }
+        int codePoint = text.codePointAt(index);
+        index += Character.charCount(codePoint);
+        if (standsAlone(codePoint)) {
+          flush();
+          terms.add(new String(Character.toChars(codePoint)));
+        } else if (Character.isLetterOrDigit(codePoint)) {
+          int lower = Character.toLowerCase(codePoint);
+          if (word.length() + Character.charCount(lower) > MAX_TERM_LENGTH) {
+            flush();
+          }
+          word.appendCodePoint(lower);
+        } else {
+          flush();
+        }
+      }
+      if (terms.size() < maxTerms) {
+        flush();
+      }
     }
-  }
 
-  private static boolean standsAlone(int codePoint) {
-    Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
-    return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA;
-  }
+    private void append(char c) {
+      if (word.length() == MAX_TERM_LENGTH) {
+        flush();
+      }
+      word.append(c);
+    }
 
-  private static void flush(LinkedHashSet<String> terms, StringBuilder word) {
-    if (!word.isEmpty()) {
-      terms.add(word.toString());
+    private void flush() {
+      if (word.isEmpty()) {
+        return;
+      }
+      if (numbersLeft == Integer.MAX_VALUE || !isNumber(word)) {
+        terms.add(word.toString());
+      } else if (numbersLeft > 0 && terms.add(word.toString())) {
+        numbersLeft--;
+      }
       word.setLength(0);
+    }
+
+    private static boolean standsAlone(int codePoint) {
+      Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
+      return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA;
+    }
+
+    /** Digits, optionally followed by {@code e} and more digits ({@code 1.4E-11}, {@code 2e5}). */
+    private static boolean isNumber(CharSequence word) {
+      int index = 0;
+      while (index < word.length() && isAsciiDigit(word.charAt(index))) {
+        index++;
+      }
+      if (index == 0) {
+        return false;
+      }
+      if (index < word.length() && word.charAt(index) == 'e') {
+        index++;
+        while (index < word.length() && isAsciiDigit(word.charAt(index))) {
+          index++;
+        }
+      }
+      return index == word.length();
+    }
+
+    private static boolean isAsciiDigit(char c) {
+      return c >= '0' && c <= '9';
     }
   }
 }

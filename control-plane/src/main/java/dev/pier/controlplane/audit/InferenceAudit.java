@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -161,14 +162,29 @@ public class InferenceAudit implements SmartLifecycle {
     return records(capture, policies);
   }
 
-  /** The OIP request's {@code id}, when it has one. */
+  /**
+   * The OIP request's {@code id}, when it has one. Read with the streaming parser, stopping at the
+   * {@code id} (which clients send first): the tensors need not be parsed for the sampling
+   * decision, which is made on the id before anything else.
+   */
   static String requestId(String request) {
     if (request == null || request.isEmpty() || request.charAt(0) != '{') {
       return null;
     }
-    try {
-      JsonNode id = JSON.readTree(request).get("id");
-      return id != null && id.isString() && !id.stringValue().isBlank() ? id.stringValue() : null;
+    try (JsonParser parser = JSON.createParser(request)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        boolean id = parser.currentName().equals("id");
+        JsonToken value = parser.nextToken();
+        if (id) {
+          String text = value == JsonToken.VALUE_STRING ? parser.getString() : null;
+          return text != null && !text.isBlank() ? text : null;
+        }
+        parser.skipChildren();
+      }
+      return null;
     } catch (RuntimeException e) {
       return null;
     }
