@@ -19,10 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * gets each input's {@code i}-th slice (shape {@code [1, ...]}, data flattened row-major) and each
  * output's {@code i}-th slice; an output whose first dimension is not {@code n} is kept whole in
  * every instance. Anything else — one instance, scalars, inputs that disagree, binary tensor data,
- * a body that is not OIP JSON — gives one record with the payload as it is. Numbers keep their
- * value and precision (a decimal is never rounded through a double; {@code 5e-1} is written {@code
- * 0.5}). An error response ({@code {"error": ...}}) becomes the records' error unless the template
- * has one.
+ * a body that is not OIP JSON — gives one record with the payload as it is: the inputs and outputs
+ * exactly as sent, found by one streaming pass ({@link PayloadScan}) without parsing the tensors
+ * into trees. Sliced instances keep each number's value and precision (a decimal is never rounded
+ * through a double; {@code 5e-1} is written {@code 0.5}). An error response ({@code {"error":
+ * ...}}) becomes the records' error unless the template has one.
  */
 public final class InferenceRecords {
   private InferenceRecords() {}
@@ -53,6 +54,36 @@ public final class InferenceRecords {
 
   /** The records of one request before any policy. */
   static List<AuditRecord> instances(
+      AuditRecord template, String requestJson, String responseJson) {
+    PayloadScan request = PayloadScan.of(requestJson, "inputs", true);
+    PayloadScan response = PayloadScan.of(responseJson, "outputs", false);
+    if (request != null && response != null && request.batchSize() < 2) {
+      return List.of(oneInstance(template, requestJson, request, responseJson, response));
+    }
+    return fromTrees(template, requestJson, responseJson);
+  }
+
+  /** A request of one instance: its inputs and outputs as sent, without building trees. */
+  private static AuditRecord oneInstance(
+      AuditRecord template,
+      String requestJson,
+      PayloadScan request,
+      String responseJson,
+      PayloadScan response) {
+    AuditRecord base =
+        template.error() == null && response.error() != null
+            ? template.withError(response.error())
+            : template;
+    String outputs = response.member();
+    if (!request.memberIsArray()) {
+      return base.withPayload(requestJson, outputs == null ? responseJson : outputs)
+          .withInstance(0, 1);
+    }
+    return base.withPayload(request.member(), outputs).withInstance(0, 1);
+  }
+
+  /** Any request, through parsed trees: batches are sliced. */
+  static List<AuditRecord> fromTrees(
       AuditRecord template, String requestJson, String responseJson) {
     JsonNode request = Payloads.parse(requestJson);
     JsonNode response = Payloads.parse(responseJson);

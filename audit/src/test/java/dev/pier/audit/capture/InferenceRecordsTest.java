@@ -8,8 +8,10 @@ import dev.pier.audit.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class InferenceRecordsTest {
   private static final AuditRecord TEMPLATE =
@@ -163,6 +165,74 @@ class InferenceRecordsTest {
             InferenceRecords.split(
                 failed.withError("timeout"), request, "{\"error\": \"x\"}", AuditPolicy.DEFAULT))
         .allSatisfy(record -> assertThat(record.error()).isEqualTo("timeout"));
+  }
+
+  @Test
+  void aSingleInstanceKeepsItsPayloadAsSent() {
+    String request =
+        "{\"id\":\"r\", \"inputs\": [ {\"name\":\"x\",\"shape\":[1,2],\"data\":[5e-1, 1.10]} ]}";
+    String response = "{\"model_name\":\"iris\",\"outputs\": [{\"name\":\"y\",\"data\":[2.50]}]}";
+
+    assertThat(InferenceRecords.split(TEMPLATE, request, response, AuditPolicy.DEFAULT))
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.inputs())
+                  .isEqualTo("[ {\"name\":\"x\",\"shape\":[1,2],\"data\":[5e-1, 1.10]} ]");
+              assertThat(record.outputs()).isEqualTo("[{\"name\":\"y\",\"data\":[2.50]}]");
+            });
+  }
+
+  @Test
+  void theStreamingPassAgreesWithTheTreesOnEveryUnbatchedShape() {
+    List<String> requests =
+        List.of(
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[],\"data\":[7]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"data\":[1,2]},{\"shape\":[3],\"data\":[1,2,3]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"data\":[1,2,3]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2.0],\"data\":[1,2]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[0,3],\"data\":[]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[99999999999],\"data\":[1]}]}",
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"data\":[{\"a\":1},{\"b\":[1,2]}]}]}",
+            "{\"inputs\":[]}",
+            "{\"inputs\":{\"x\":[1]}}",
+            "{\"inputs\":[1,2]}",
+            "{\"parameters\":{\"inputs\":[1]}}",
+            "[1,2,3]",
+            "{\"inputs\":[",
+            "");
+    List<String> responses =
+        List.of(
+            "{\"outputs\":[{\"name\":\"y\",\"shape\":[2],\"data\":[1,2]}]}",
+            "{\"error\":\"shape mismatch\"}",
+            "{\"error\":{\"code\":3}}",
+            "{\"outputs\":{\"y\":1},\"error\":\"both\"}",
+            "not json",
+            "");
+    for (String request : requests) {
+      for (String response : responses) {
+        List<AuditRecord> trees = InferenceRecords.fromTrees(TEMPLATE, request, response);
+        List<AuditRecord> streamed = InferenceRecords.instances(TEMPLATE, request, response);
+        String what = request + " -> " + response;
+        assertThat(streamed).as(what).hasSameSizeAs(trees);
+        for (int index = 0; index < trees.size(); index++) {
+          assertThat(streamed.get(index).error()).as(what).isEqualTo(trees.get(index).error());
+          assertThat(sameJson(streamed.get(index).inputs(), trees.get(index).inputs()))
+              .as(what + ": inputs " + streamed.get(index).inputs())
+              .isTrue();
+          assertThat(sameJson(streamed.get(index).outputs(), trees.get(index).outputs()))
+              .as(what + ": outputs " + streamed.get(index).outputs())
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  private static boolean sameJson(String a, String b) {
+    JsonNode left = Payloads.parse(a);
+    JsonNode right = Payloads.parse(b);
+    return left == null || right == null ? Objects.equals(a, b) : left.equals(right);
   }
 
   @Test
