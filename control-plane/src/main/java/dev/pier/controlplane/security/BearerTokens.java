@@ -3,6 +3,7 @@ package dev.pier.controlplane.security;
 import dev.pier.controlplane.PierProperties;
 import dev.pier.controlplane.runtimes.RuntimeCredentials;
 import dev.pier.controlplane.tokens.ApiTokenService;
+import dev.pier.controlplane.tokens.TokenChecks;
 import java.util.Set;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
@@ -34,12 +35,12 @@ class BearerTokens {
   static final PierPrincipal RUNTIME =
       new PierPrincipal("runtime", Set.of(), PierPrincipal.Kind.RUNTIME, null, false);
 
-  private final ApiTokenService tokens;
+  private final TokenChecks tokens;
   private final RuntimeCredentials runtimes;
   private final JwtAuthenticationProvider jwt;
 
   BearerTokens(
-      ApiTokenService tokens,
+      TokenChecks tokens,
       RuntimeCredentials runtimes,
       OidcRoles oidcRoles,
       PierProperties properties) {
@@ -74,7 +75,7 @@ class BearerTokens {
     String token = ((BearerTokenAuthenticationToken) authentication).getToken();
     if (token.startsWith(ApiTokenService.PREFIX)) {
       return tokens
-          .authenticate(token)
+          .check(token)
           .map(PierAuthentication::new)
           .orElseThrow(() -> new InvalidBearerTokenException("unknown, expired or revoked token"));
     }

@@ -26,12 +26,12 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 
 /**
- * Who may call what, for the REST API ({@code /api/**}) and the OIP gateway ({@code /v2}): one
- * stateless filter chain that accepts API tokens, OIDC bearer JWTs and local users' passwords (HTTP
- * Basic), and checks {@link ApiAccess}'s rules before any body is read. Method security on the
- * application services checks the same roles again for every caller, the console included. The
- * console's own chain (sign-in pages, sessions) is the executable's, built on the {@link
- * #passwordSignIn} manager defined here.
+ * Who may call what, for the REST API ({@code /api/**}) and the OIP gateway ({@code /v2}): two
+ * stateless filter chains that accept API tokens, OIDC bearer JWTs and local users' passwords (HTTP
+ * Basic); the API's checks {@link ApiAccess}'s rules before any body is read, the gateway's is kept
+ * lean for the inference path. Method security on the application services checks the same roles
+ * again for every caller, the console included. The console's own chain (sign-in pages, sessions)
+ * is the executable's, built on the {@link #passwordSignIn} manager defined here.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -46,9 +46,72 @@ public class SecurityConfiguration {
     return new ProviderManager(localSignIn);
   }
 
+  /**
+   * The gateway's chain, on the inference hot path: only what a stateless OIP call needs — CORS,
+   * the credential filters and the access rule — and none of the browser-session filters (logout,
+   * saved requests, anonymous callers, servlet API wrappers, security headers), each of which costs
+   * a little on every request. Which endpoint a caller may use is the gateway's own check.
+   */
+  @Bean
+  @Order(0)
+  SecurityFilterChain gatewaySecurity(
+      HttpSecurity http,
+      AuthenticationManager passwordSignIn,
+      BearerTokens bearerTokens,
+      SecurityProblems problems,
+      PierProperties properties)
+      throws Exception {
+    http.securityMatcher("/v2", "/v2/**")
+        .requestCache(cache -> cache.disable())
+        .anonymous(anonymous -> anonymous.disable())
+        .servletApi(servletApi -> servletApi.disable())
+        .logout(logout -> logout.disable())
+        .headers(headers -> headers.disable());
+    credentials(http, passwordSignIn, bearerTokens, problems, properties)
+        .authorizeHttpRequests(
+            requests -> {
+              requests.requestMatchers("/v2", "/v2/health/**").permitAll();
+              requests.anyRequest().access(this::anyRole);
+            });
+    return http.build();
+  }
+
   @Bean
   @Order(1)
-  SecurityFilterChain apiAndGateway(
+  SecurityFilterChain apiSecurity(
+      HttpSecurity http,
+      AuthenticationManager passwordSignIn,
+      BearerTokens bearerTokens,
+      SecurityProblems problems,
+      PierProperties properties)
+      throws Exception {
+    http.securityMatcher("/api/**").headers(headers -> headers.cacheControl(cache -> {}));
+    credentials(http, passwordSignIn, bearerTokens, problems, properties)
+        .authorizeHttpRequests(
+            requests -> {
+              requests.requestMatchers(RUNTIMES + "**").permitAll();
+              requests
+                  .requestMatchers(
+                      "/api/v1/openapi.json",
+                      "/api/v1/openapi.json/**",
+                      "/api/v1/docs",
+                      "/api/v1/docs/**")
+                  .permitAll();
+              for (ApiAccess.Compiled rule : ApiAccess.COMPILED) {
+                requests.requestMatchers(rule.matcher()).access(allows(rule));
+              }
+              // Not an operation (Spring MVC answers 404 or 405). An operation added without a
+              // rule fails the authorisation matrix test; its service still checks roles.
+              requests.anyRequest().authenticated();
+            });
+    return http.build();
+  }
+
+  /**
+   * What both chains share: stateless, credentials from headers only (API tokens and OIDC JWTs as
+   * bearer tokens, local users' passwords as HTTP Basic), CORS, and problem-detail refusals.
+   */
+  private static HttpSecurity credentials(
       HttpSecurity http,
       AuthenticationManager passwordSignIn,
       BearerTokens bearerTokens,
@@ -56,8 +119,7 @@ public class SecurityConfiguration {
       PierProperties properties)
       throws Exception {
     DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
-    http.securityMatcher("/api/**", "/v2", "/v2/**")
-        .sessionManagement(
+    return http.sessionManagement(
             sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         // No cookies are read here: every request carries its credentials in a header, which a
         // forged cross-site request cannot set.
@@ -80,29 +142,7 @@ public class SecurityConfiguration {
                     .accessDeniedHandler(problems))
         .exceptionHandling(
             exceptions ->
-                exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-        .headers(headers -> headers.cacheControl(cache -> {}))
-        .authorizeHttpRequests(
-            requests -> {
-              requests.requestMatchers("/v2", "/v2/health/**").permitAll();
-              // Which endpoint a caller may use is the gateway's check: it knows the endpoint.
-              requests.requestMatchers("/v2/**").access(this::anyRole);
-              requests.requestMatchers(RUNTIMES + "**").permitAll();
-              requests
-                  .requestMatchers(
-                      "/api/v1/openapi.json",
-                      "/api/v1/openapi.json/**",
-                      "/api/v1/docs",
-                      "/api/v1/docs/**")
-                  .permitAll();
-              for (ApiAccess.Compiled rule : ApiAccess.COMPILED) {
-                requests.requestMatchers(rule.matcher()).access(allows(rule));
-              }
-              // Not an operation (Spring MVC answers 404 or 405). An operation added without a
-              // rule fails the authorisation matrix test; its service still checks roles.
-              requests.anyRequest().authenticated();
-            });
-    return http.build();
+                exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
   }
 
   /** A rule's check: the role, the endpoint scope of a scoped token, the one-time password. */
