@@ -164,6 +164,10 @@ public record AuditRecord(
     return with(fields -> fields.id = newId);
   }
 
+  public AuditRecord withRequestId(String newRequestId) {
+    return with(fields -> fields.requestId = newRequestId);
+  }
+
   public AuditRecord withTarget(String newTarget, String newVersion) {
     return with(
         fields -> {

@@ -3,6 +3,7 @@ package dev.pier.audit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -93,17 +94,29 @@ public final class SearchTerms {
       }
     }
 
-    /** ASCII, nearly all of a JSON payload, is read without a Unicode table lookup per char. */
+    /**
+     * ASCII, nearly all of a JSON payload, is read a run of letters and digits at a time, without a
+     * Unicode table lookup per character; a number no longer kept is skipped without copying.
+     */
     void tokenize(String text, int end) {
       int index = 0;
       while (index < end && terms.size() < maxTerms) {
         char c = text.charAt(index);
         if (c < 0x80) {
+          if (isAsciiWordChar(c) && word.isEmpty()) {
+            int runEnd = index + 1;
+            while (runEnd < end && isAsciiWordChar(text.charAt(runEnd))) {
+              runEnd++;
+            }
+            if (runEnd == end || text.charAt(runEnd) < 0x80) {
+              addRun(text, index, runEnd);
+              index = runEnd;
+              continue;
+            }
+          }
           index++;
-          if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-            append(c);
-          } else if (c >= 'A' && c <= 'Z') {
-            append((char) (c + ('a' - 'A')));
+          if (isAsciiWordChar(c)) {
+            append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
           } else {
             flush();
           }
@@ -127,6 +140,24 @@ public final class SearchTerms {
       if (terms.size() < maxTerms) {
         flush();
       }
+    }
+
+    /** A whole word of ASCII letters and digits, {@code text[start, end)}. */
+    private void addRun(String text, int start, int end) {
+      boolean number = numbersLeft != Integer.MAX_VALUE && isNumber(text, start, end);
+      if (number && numbersLeft == 0) {
+        return;
+      }
+      for (int piece = start; piece < end && terms.size() < maxTerms; piece += MAX_TERM_LENGTH) {
+        String term = text.substring(piece, Math.min(end, piece + MAX_TERM_LENGTH));
+        if (terms.add(term.toLowerCase(Locale.ROOT)) && number) {
+          numbersLeft--;
+        }
+      }
+    }
+
+    private static boolean isAsciiWordChar(char c) {
+      return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z';
     }
 
     private void append(char c) {
@@ -153,22 +184,26 @@ public final class SearchTerms {
       return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA;
     }
 
-    /** Digits, optionally followed by {@code e} and more digits ({@code 1.4E-11}, {@code 2e5}). */
     private static boolean isNumber(CharSequence word) {
-      int index = 0;
-      while (index < word.length() && isAsciiDigit(word.charAt(index))) {
+      return isNumber(word, 0, word.length());
+    }
+
+    /** Digits, optionally followed by {@code e} and more digits ({@code 1.4E-11}, {@code 2e5}). */
+    private static boolean isNumber(CharSequence text, int start, int end) {
+      int index = start;
+      while (index < end && isAsciiDigit(text.charAt(index))) {
         index++;
       }
-      if (index == 0) {
+      if (index == start) {
         return false;
       }
-      if (index < word.length() && word.charAt(index) == 'e') {
+      if (index < end && (text.charAt(index) == 'e' || text.charAt(index) == 'E')) {
         index++;
-        while (index < word.length() && isAsciiDigit(word.charAt(index))) {
+        while (index < end && isAsciiDigit(text.charAt(index))) {
           index++;
         }
       }
-      return index == word.length();
+      return index == end;
     }
 
     private static boolean isAsciiDigit(char c) {

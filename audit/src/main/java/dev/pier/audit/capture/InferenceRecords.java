@@ -32,7 +32,8 @@ public final class InferenceRecords {
    * The records of one request under a policy (empty when it is sampled away).
    *
    * @param template the request's record: time, request id, endpoint, caller, outcome, target,
-   *     flags, trace…; its payload is replaced
+   *     flags, trace…; its payload is replaced. Without a request id, the request's OIP {@code id}
+   *     is taken, or else a new one is made
    * @param requestJson the OIP request body (null if unknown)
    * @param responseJson the OIP response body (null if there was none)
    */
@@ -42,11 +43,18 @@ public final class InferenceRecords {
       throw new IllegalArgumentException(
           "only inference records are split, not " + template.kind());
     }
-    if (!policy.sampled(template.requestId())) {
+    PayloadScan request = PayloadScan.of(requestJson, "inputs", true);
+    AuditRecord identified = template;
+    if (template.requestId() == null) {
+      identified =
+          template.withRequestId(
+              request.id() != null ? request.id() : AuditRecord.newId(template.time()));
+    }
+    if (!policy.sampled(identified.requestId())) {
       return List.of();
     }
     List<AuditRecord> records = new ArrayList<>();
-    for (AuditRecord instance : instances(template, requestJson, responseJson)) {
+    for (AuditRecord instance : instances(identified, requestJson, request, responseJson)) {
       records.add(policy.trim(instance));
     }
     return records;
@@ -55,9 +63,14 @@ public final class InferenceRecords {
   /** The records of one request before any policy. */
   static List<AuditRecord> instances(
       AuditRecord template, String requestJson, String responseJson) {
-    PayloadScan request = PayloadScan.of(requestJson, "inputs", true);
+    return instances(
+        template, requestJson, PayloadScan.of(requestJson, "inputs", true), responseJson);
+  }
+
+  private static List<AuditRecord> instances(
+      AuditRecord template, String requestJson, PayloadScan request, String responseJson) {
     PayloadScan response = PayloadScan.of(responseJson, "outputs", false);
-    if (request != null && response != null && request.batchSize() < 2) {
+    if (request.judged() && response.judged() && request.batchSize() < 2) {
       return List.of(oneInstance(template, requestJson, request, responseJson, response));
     }
     return fromTrees(template, requestJson, responseJson);

@@ -11,22 +11,27 @@ import tools.jackson.core.JsonToken;
  * {@code BigDecimal}s is built and written back.
  *
  * @param json whether the body is JSON at all
+ * @param judged false when the body holds something this pass does not judge (a scalar member,
+ *     content after the document): the tree then decides
  * @param member the member's text (an array or object) as sent, or null when absent
  * @param memberIsArray whether that member is an array
  * @param error the top-level {@code error} string, or null
+ * @param id the top-level {@code id} string when not blank (the OIP request id), or null
  * @param batchSize for a request, the common first dimension of its inputs when each can be sliced
  *     along it ({@link InferenceRecords}'s rule), else 1
  */
 record PayloadScan(
-    boolean json, String member, boolean memberIsArray, String error, int batchSize) {
-  private static final PayloadScan NOT_JSON = new PayloadScan(false, null, false, null, 1);
+    boolean json,
+    boolean judged,
+    String member,
+    boolean memberIsArray,
+    String error,
+    String id,
+    int batchSize) {
+  private static final PayloadScan NOT_JSON =
+      new PayloadScan(false, true, null, false, null, null, 1);
 
-  /**
-   * Scans {@code body} for the top-level {@code memberName}.
-   *
-   * @return the scan, or null when the body holds something this pass does not judge (a scalar
-   *     member, content after the document): the tree then decides
-   */
+  /** Scans {@code body} for the top-level {@code memberName}, {@code error} and {@code id}. */
   static PayloadScan of(String body, String memberName, boolean countBatch) {
     if (body == null || body.isBlank()) {
       return NOT_JSON;
@@ -36,6 +41,8 @@ record PayloadScan(
       String member = null;
       boolean isArray = false;
       String error = null;
+      String id = null;
+      boolean judged = true;
       int batchSize = 1;
       if (root == JsonToken.START_OBJECT) {
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -43,7 +50,9 @@ record PayloadScan(
           JsonToken value = parser.nextToken();
           if (name.equals(memberName)) {
             if (value != JsonToken.START_ARRAY && value != JsonToken.START_OBJECT) {
-              return null;
+              judged = false;
+              parser.skipChildren();
+              continue;
             }
             int start = (int) parser.currentTokenLocation().getCharOffset();
             isArray = value == JsonToken.START_ARRAY;
@@ -51,20 +60,24 @@ record PayloadScan(
             parser.skipChildren();
             int end = (int) parser.currentTokenLocation().getCharOffset() + 1;
             member = body.substring(start, end);
-          } else if (name.equals("error") && value == JsonToken.VALUE_STRING) {
-            error = parser.getString();
+          } else if (name.equals("error")) {
+            error = value == JsonToken.VALUE_STRING ? parser.getString() : null;
+            parser.skipChildren();
+          } else if (name.equals("id")) {
+            id =
+                value == JsonToken.VALUE_STRING && !parser.getString().isBlank()
+                    ? parser.getString()
+                    : null;
+            parser.skipChildren();
           } else {
-            error = name.equals("error") ? null : error;
             parser.skipChildren();
           }
         }
       } else {
         parser.skipChildren();
       }
-      if (parser.nextToken() != null) {
-        return null;
-      }
-      return new PayloadScan(true, member, isArray, error, batchSize);
+      judged &= parser.nextToken() == null;
+      return new PayloadScan(true, judged, member, isArray, error, id, batchSize);
     } catch (JacksonException e) {
       return NOT_JSON;
     }

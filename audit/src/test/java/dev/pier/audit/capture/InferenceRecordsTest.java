@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -233,6 +234,41 @@ class InferenceRecordsTest {
     JsonNode left = Payloads.parse(a);
     JsonNode right = Payloads.parse(b);
     return left == null || right == null ? Objects.equals(a, b) : left.equals(right);
+  }
+
+  @Test
+  void withoutARequestIdTheRequestsTopLevelIdIsTakenElseOneIsMade() {
+    AuditRecord unidentified = TEMPLATE.withRequestId(null);
+    Map<String, String> idOf =
+        Map.of(
+            "{\"id\":\"r-1\",\"inputs\":[]}",
+            "r-1",
+            "{\"inputs\":[{\"name\":\"x\",\"parameters\":{\"id\":\"nested\"},\"data\":[1]}],"
+                + "\"id\":\"r-2\"}",
+            "r-2");
+    idOf.forEach(
+        (request, id) ->
+            assertThat(InferenceRecords.split(unidentified, request, null, AuditPolicy.DEFAULT))
+                .singleElement()
+                .extracting(AuditRecord::requestId)
+                .isEqualTo(id));
+    for (String request :
+        List.of(
+            "{\"inputs\":[{\"id\":\"nested\"}]}",
+            "{\"id\":42}",
+            "{\"id\":\"  \"}",
+            "{\"id\":",
+            "[1,2]")) {
+      assertThat(InferenceRecords.split(unidentified, request, null, AuditPolicy.DEFAULT))
+          .as(request)
+          .singleElement()
+          .satisfies(record -> assertThat(UUID.fromString(record.requestId())).isNotNull());
+    }
+    assertThat(InferenceRecords.split(TEMPLATE, "{\"id\":\"other\"}", null, AuditPolicy.DEFAULT))
+        .as("a given request id stays")
+        .singleElement()
+        .extracting(AuditRecord::requestId)
+        .isEqualTo("req-1");
   }
 
   @Test

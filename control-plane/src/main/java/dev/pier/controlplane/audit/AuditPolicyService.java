@@ -13,10 +13,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -27,9 +25,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Per-endpoint audit policies ({@code audit_policy}, V8): viewers read them, data scientists change
- * them (an admin event each time). The gateway's audit thread reads {@link #policyFor} from a cache
- * of this process, refreshed when a change commits here; other control-plane replicas see a change
- * on their next start.
+ * them (an admin event each time). The gateway's audit thread reads them from {@link
+ * AuditPolicyCache}, refreshed when a change commits here; other control-plane replicas see a
+ * change on their next start.
  */
 @Service
 @Validated
@@ -38,22 +36,19 @@ public class AuditPolicyService {
   private final AdminEvents adminEvents;
   private final CurrentUser currentUser;
   private final AuditPolicy defaults;
-  private final Map<String, AuditPolicy> cache = new ConcurrentHashMap<>();
-  private volatile boolean loaded;
+  private final AuditPolicyCache cache;
 
   AuditPolicyService(
       JdbcClient jdbc,
       AdminEvents adminEvents,
       CurrentUser currentUser,
-      PierProperties properties) {
+      PierProperties properties,
+      AuditPolicyCache cache) {
     this.jdbc = jdbc;
+    this.cache = cache;
     this.adminEvents = adminEvents;
     this.currentUser = currentUser;
-    PierProperties.AuditDefaultPolicy policy = properties.audit().defaultPolicy();
-    this.defaults =
-        AuditPolicy.DEFAULT
-            .withSamplePercent(policy.samplePercent())
-            .withPayloadCapture(policy.capturePayload());
+    this.defaults = cache.defaults();
   }
 
   /** The endpoint's policy, or the default one when it has none. */
@@ -107,32 +102,10 @@ public class AuditPolicyService {
         new TransactionSynchronization() {
           @Override
           public void afterCommit() {
-            cache.put(endpoint, changed);
+            cache.changed(endpoint, changed);
           }
         });
     return after;
-  }
-
-  /** The policy the gateway's inference records follow; no access check (no caller there). */
-  public AuditPolicy policyFor(String endpoint) {
-    if (!loaded) {
-      load();
-    }
-    return cache.getOrDefault(endpoint, defaults);
-  }
-
-  private synchronized void load() {
-    if (loaded) {
-      return;
-    }
-    jdbc.sql("SELECT * FROM audit_policy")
-        .query(
-            (row, number) -> {
-              cache.putIfAbsent(row.getString("endpoint"), policy(row));
-              return null;
-            })
-        .list();
-    loaded = true;
   }
 
   private Optional<AuditPolicy> stored(String endpoint) {
@@ -154,7 +127,7 @@ public class AuditPolicyService {
     }
   }
 
-  private static AuditPolicy policy(java.sql.ResultSet row) throws SQLException {
+  static AuditPolicy policy(java.sql.ResultSet row) throws SQLException {
     return new AuditPolicy(
         row.getDouble("sample_percent"),
         row.getBoolean("capture_payload"),

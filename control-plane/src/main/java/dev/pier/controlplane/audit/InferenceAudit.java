@@ -17,38 +17,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns gateway inferences into audit records, off the request threads.
  *
  * <p>{@link #capture} is all a request thread does: it offers the {@link InferenceCapture} to a
  * bounded queue (waiting at most {@link #OFFER_WAIT} when it is full). One thread takes captures,
- * renders their payloads, reads the request id (the OIP {@code id}, else a generated one), splits
- * the request per batch instance under the endpoint's {@link AuditPolicyService#policyFor policy}
- * and submits the records to the {@link AuditTrail}; when the trail refuses (its queue full, its
- * journal full under {@code block}), the thread waits and tries again, so the queue here fills and
- * {@link #capture} answers false: the gateway then refuses the request rather than serve it
- * unaudited. Under {@code pier.audit.full-disk=shed}, a full queue drops the capture instead and
- * counts it.
+ * renders their payloads, splits the request per batch instance under the endpoint's {@link
+ * AuditPolicyCache#policyFor policy} and submits the records to the {@link AuditTrail}; when the
+ * trail refuses (its queue full, its journal full under {@code block}), the thread waits and tries
+ * again, so the queue here fills and {@link #capture} answers false: the gateway then refuses the
+ * request rather than serve it unaudited. Under {@code pier.audit.full-disk=shed}, a full queue
+ * drops the capture instead and counts it.
  */
 @Component
 public class InferenceAudit implements SmartLifecycle {
   static final int CAPACITY = 10_000;
   static final Duration OFFER_WAIT = Duration.ofMillis(100);
   private static final Logger log = LoggerFactory.getLogger(InferenceAudit.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final AuditTrail trail;
-  private final AuditPolicyService policies;
+  private final AuditPolicyCache policies;
   private final boolean shed;
   private final BlockingQueue<InferenceCapture> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
   private volatile Thread worker;
 
-  InferenceAudit(AuditTrail trail, AuditPolicyService policies, PierProperties properties) {
+  InferenceAudit(AuditTrail trail, AuditPolicyCache policies, PierProperties properties) {
     this.trail = trail;
     this.policies = policies;
     this.shed = properties.audit().fullDisk() == FullDiskPolicy.SHED;
@@ -123,17 +118,13 @@ public class InferenceAudit implements SmartLifecycle {
   }
 
   /** The records of one capture: one per batch instance, none when sampled away. */
-  static List<AuditRecord> records(InferenceCapture capture, AuditPolicyService policies) {
+  static List<AuditRecord> records(InferenceCapture capture, AuditPolicyCache policies) {
     String request = capture.requestJson() == null ? null : capture.requestJson().get();
     String response = capture.responseJson() == null ? null : capture.responseJson().get();
-    String requestId = requestId(request);
-    if (requestId == null) {
-      requestId = AuditRecord.newId(capture.time());
-    }
     AuditRecord template =
         AuditRecord.inference(
                 capture.time(),
-                requestId,
+                null, // the request's OIP id, read with its payload
                 capture.endpoint(),
                 capture.caller(),
                 capture.status() >= 200 && capture.status() < 300
@@ -160,34 +151,6 @@ public class InferenceAudit implements SmartLifecycle {
 
   private List<AuditRecord> records(InferenceCapture capture) {
     return records(capture, policies);
-  }
-
-  /**
-   * The OIP request's {@code id}, when it has one. Read with the streaming parser, stopping at the
-   * {@code id} (which clients send first): the tensors need not be parsed for the sampling
-   * decision, which is made on the id before anything else.
-   */
-  static String requestId(String request) {
-    if (request == null || request.isEmpty() || request.charAt(0) != '{') {
-      return null;
-    }
-    try (JsonParser parser = JSON.createParser(request)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-        boolean id = parser.currentName().equals("id");
-        JsonToken value = parser.nextToken();
-        if (id) {
-          String text = value == JsonToken.VALUE_STRING ? parser.getString() : null;
-          return text != null && !text.isBlank() ? text : null;
-        }
-        parser.skipChildren();
-      }
-      return null;
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   /** The trace id of a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}). */
