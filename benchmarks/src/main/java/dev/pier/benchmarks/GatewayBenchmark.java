@@ -41,6 +41,12 @@ import java.util.regex.Pattern;
  * /api/v1/endpoints/{e}/rollout/shadow}), and removed after it, so it is measured beside the same
  * gateway without a shadow in one run; what the shadow recorded (answers, errors, agreement with
  * the primary, copies dropped) is read from the rollout's comparison after each row.
+ *
+ * <p>The {@code gateway-unaudited} path is the gateway path with the endpoint's audit policy at 0 %
+ * ({@code PUT /api/v1/endpoints/{e}/audit-policy}) during its rows, restored to every request with
+ * payloads after them: auditing on against off in one run, on the same process. Each gateway row
+ * also reports how many audit records the sink took per second (the trail's {@code delivered} count
+ * from {@code GET /api/v1/audit/status} before and after the row).
  */
 public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
@@ -49,6 +55,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     IN_PROCESS,
     DIRECT,
     GATEWAY,
+    GATEWAY_UNAUDITED,
     GATEWAY_SHADOW;
 
     @Override
@@ -57,13 +64,18 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         case IN_PROCESS -> "in-process ORT";
         case DIRECT -> "runtime direct, REST JSON";
         case GATEWAY -> "gateway → runtime, REST JSON";
+        case GATEWAY_UNAUDITED -> "gateway → runtime, REST JSON, audit off";
         case GATEWAY_SHADOW -> "gateway → runtime, REST JSON, shadow 100 %";
       };
     }
 
     @Override
     public String key() {
-      return this == GATEWAY_SHADOW ? "gateway+shadow" : Harness.Route.super.key();
+      return switch (this) {
+        case GATEWAY_SHADOW -> "gateway+shadow";
+        case GATEWAY_UNAUDITED -> "gateway-unaudited";
+        default -> Harness.Route.super.key();
+      };
     }
   }
 
@@ -105,7 +117,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       defaults.put("runtime-jar", "serving-runtime/target/pier-runtime.jar");
       defaults.put("models-dir", "examples/target/model-repository");
       // Also "gateway+shadow": the gateway with a shadow of the same model at 100 %.
-      defaults.put("paths", "in-process,direct,gateway");
+      defaults.put("paths", "in-process,direct,gateway,gateway-unaudited");
       // Start-up of pier.jar (embedded PostgreSQL, migrations, the runtime) and each model's load.
       defaults.put("startup-timeout", "180s");
       Harness.Plan.defaults(defaults, "benchmarks/target/gateway-results.md");
@@ -511,6 +523,27 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     if (route == Mode.IN_PROCESS) {
       return LoadRunner.run(() -> inProcess.caller(workload), concurrency, warmup, duration);
     }
+    if (route == Mode.GATEWAY_UNAUDITED) {
+      auditPolicy(workload.model(), false);
+      try {
+        return remoteRow(workload, route, concurrency, warmup, duration);
+      } finally {
+        auditPolicy(workload.model(), true);
+      }
+    }
+    if (route == Mode.GATEWAY) {
+      long before = auditDelivered();
+      long start = System.nanoTime();
+      LoadRunner.Result result = remoteRow(workload, route, concurrency, warmup, duration);
+      if (!duration.isZero()) {
+        // Settled: what the trail still holds of this row is delivered before the next row.
+        awaitAuditSettled();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ingestion.add(
+            new Ingestion(workload.model(), concurrency, (auditDelivered() - before) / seconds));
+      }
+      return result;
+    }
     if (route != Mode.GATEWAY_SHADOW) {
       return remoteRow(workload, route, concurrency, warmup, duration);
     }
@@ -528,6 +561,52 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       shadow(endpoint, null);
     }
   }
+
+  /** The endpoint's audit policy: every request with payloads ({@code on}), or none. */
+  private void auditPolicy(String endpoint, boolean on) throws IOException, InterruptedException {
+    call(
+        "PUT",
+        "/api/v1/endpoints/" + endpoint + "/audit-policy",
+        HttpRequest.newBuilder()
+            .header("Content-Type", "application/json")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"samplePercent\":" + (on ? 100 : 0) + ",\"capturePayload\":" + on + "}")),
+        200);
+  }
+
+  private static final Pattern DELIVERED = Pattern.compile("\"delivered\"\\s*:\\s*(\\d+)");
+  private static final Pattern QUEUED = Pattern.compile("\"queued\"\\s*:\\s*(\\d+)");
+
+  /** Audit records the trail has delivered to its sink since the start. */
+  private long auditDelivered() throws IOException, InterruptedException {
+    return number(DELIVERED, auditStatus());
+  }
+
+  /** Waits (up to a minute) until the trail's queue is empty, so a row's records are counted. */
+  private void awaitAuditSettled() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (number(QUEUED, auditStatus()) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(POLL);
+    }
+  }
+
+  private String auditStatus() throws IOException, InterruptedException {
+    return call("GET", "/api/v1/audit/status", HttpRequest.newBuilder().GET(), 200);
+  }
+
+  private static long number(Pattern field, String json) throws IOException {
+    Matcher matcher = field.matcher(json);
+    if (!matcher.find()) {
+      throw new IOException("no " + field.pattern() + " in " + json);
+    }
+    return Long.parseLong(matcher.group(1));
+  }
+
+  /** The sink's ingestion during one gateway row: records delivered per second of the row. */
+  record Ingestion(String model, int concurrency, double recordsPerSecond) {}
+
+  private final List<Ingestion> ingestion = new ArrayList<>();
 
   private LoadRunner.Result remoteRow(
       Workload workload, Mode route, int concurrency, Duration warmup, Duration duration)
@@ -578,6 +657,45 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
    */
   @Override
   String sections() {
+    return auditSection() + shadowSection();
+  }
+
+  /** Audit on against off, and the sink's ingestion rate, per model and concurrency. */
+  private String auditSection() {
+    if (ingestion.isEmpty()) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "\n## Audit trail\n\n"
+                + "The gateway with every request audited (payloads included) against the same"
+                + " endpoint with its audit policy at 0 % (same run, same process), and how many"
+                + " records the sink took per second during the audited row (until its queue"
+                + " was empty again).\n\n"
+                + "| Model | Concurrency | Throughput audited / not | p50 not → audited (µs)"
+                + " | Sink ingestion (records/s) |\n"
+                + "|---|---:|---:|---:|---:|\n");
+    for (Ingestion row : ingestion) {
+      LoadRunner.Result on = find(row.model(), Mode.GATEWAY, row.concurrency());
+      LoadRunner.Result off = find(row.model(), Mode.GATEWAY_UNAUDITED, row.concurrency());
+      boolean both = on != null && off != null && off.throughput() > 0;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %,.0f |%n",
+              row.model(),
+              row.concurrency(),
+              both ? String.format(Locale.ROOT, "%.2f×", on.throughput() / off.throughput()) : "–",
+              both
+                  ? String.format(
+                      Locale.ROOT, "%.0f → %.0f", off.p50Nanos() / 1e3, on.p50Nanos() / 1e3)
+                  : "–",
+              row.recordsPerSecond()));
+    }
+    return out.toString();
+  }
+
+  private String shadowSection() {
     if (shadowRecords.isEmpty()) {
       return "";
     }
@@ -636,6 +754,13 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
           direct1,
           300,
           Report.p50Difference(direct1, inProcess1));
+      report.ratio(
+          "audited / unaudited gateway throughput, c=16",
+          model,
+          find(model, Mode.GATEWAY, 16),
+          find(model, Mode.GATEWAY_UNAUDITED, 16),
+          0.95,
+          null);
       report.ratio(
           "gateway / direct throughput, c=16",
           model,

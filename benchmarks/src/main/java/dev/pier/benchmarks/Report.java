@@ -214,7 +214,7 @@ final class Report {
     targets.append(
         String.format(
             Locale.ROOT,
-            "| %s | %s | %.2f× | ≥ %.1f× | %s | %s |%n",
+            "| %s | %s | %.2f× | ≥ %.2f× | %s | %s |%n",
             target,
             model,
             value,

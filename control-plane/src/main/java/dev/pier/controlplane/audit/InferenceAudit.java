@@ -68,6 +68,14 @@ public class InferenceAudit implements SmartLifecycle {
     return shed;
   }
 
+  /**
+   * Whether the endpoint's policy records any of its inferences: at a sample of 0 % the gateway
+   * skips the capture altogether, copying nothing.
+   */
+  public boolean recordsAny(String endpoint) {
+    return policies.policyFor(endpoint).samplePercent() > 0;
+  }
+
   /** Captures not taken: shed, or refused with the request. */
   public long dropped() {
     return dropped.get();

@@ -90,6 +90,7 @@ class Gateway implements DisposableBean {
    * {@link #forwardInference}, audited: the request and its answer (or its failure) are handed to
    * {@link InferenceAudit} — a copy of the request bytes and the answer's bytes, nothing parsed
    * here. When the audit trail cannot take the record, the caller gets 503 instead of the answer.
+   * An endpoint whose audit policy samples 0 % is not captured at all.
    *
    * @param caller the caller's principal name
    * @param sourceAddress the caller's IP address, or null
@@ -104,6 +105,10 @@ class Gateway implements DisposableBean {
       Function<String, String> headers,
       String caller,
       String sourceAddress) {
+    if (!audit.recordsAny(endpoint)) {
+      return forwardInference(
+          endpoint, pinnedVersion, body, bodyLength, contentType, headerLength, headers);
+    }
     Instant time = Instant.now();
     long start = System.nanoTime();
     byte[] request = auditedJson(body, bodyLength, headerLength);

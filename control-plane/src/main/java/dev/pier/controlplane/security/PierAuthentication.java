@@ -2,6 +2,9 @@ package dev.pier.controlplane.security;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -33,10 +36,20 @@ public final class PierAuthentication extends AbstractAuthenticationToken {
     if (principal.kind() == PierPrincipal.Kind.RUNTIME) {
       return List.of(new SimpleGrantedAuthority(RUNTIME));
     }
-    return Role.expand(principal.roles()).stream()
-        .map(role -> new SimpleGrantedAuthority(role.authority()))
-        .toList();
+    return AUTHORITIES.computeIfAbsent(
+        Set.copyOf(principal.roles()),
+        roles ->
+            Role.expand(roles).stream()
+                .map(role -> (GrantedAuthority) new SimpleGrantedAuthority(role.authority()))
+                .toList());
   }
+
+  /**
+   * The authorities of each set of roles, made once: every gateway request builds an
+   * authentication, and there are at most 2^6 sets.
+   */
+  private static final Map<Set<Role>, List<GrantedAuthority>> AUTHORITIES =
+      new ConcurrentHashMap<>();
 
   @Override
   public PierPrincipal getPrincipal() {
