@@ -73,7 +73,7 @@ class Gateway implements DisposableBean {
             RuntimeChannels.MAX_MESSAGE_BYTES,
             access.authorization(),
             access.sslContext().getSocketFactory());
-    this.shadows = new ShadowTraffic(routing, statistics, http, channels);
+    this.shadows = new ShadowTraffic(routing, statistics, http, channels, audit);
     routing.onPublish(
         servers -> http.retain(servers.values().stream().map(Routing.Target::restUrl).toList()));
   }
@@ -107,7 +107,7 @@ class Gateway implements DisposableBean {
       String sourceAddress) {
     if (!audit.recordsAny(endpoint)) {
       return forwardInference(
-          endpoint, pinnedVersion, body, bodyLength, contentType, headerLength, headers);
+          endpoint, pinnedVersion, body, bodyLength, contentType, headerLength, headers, null);
     }
     Instant time = Instant.now();
     long start = System.nanoTime();
@@ -117,7 +117,14 @@ class Gateway implements DisposableBean {
     try {
       forwarded =
           forwardInference(
-              endpoint, pinnedVersion, body, bodyLength, contentType, headerLength, headers);
+              endpoint,
+              pinnedVersion,
+              body,
+              bodyLength,
+              contentType,
+              headerLength,
+              headers,
+              new ShadowTraffic.Origin(time, caller, traceparent, sourceAddress));
     } catch (GatewayException e) {
       audit.capture(
           new InferenceCapture(
@@ -194,7 +201,7 @@ class Gateway implements DisposableBean {
   }
 
   /** A runtime's error answer as text, for the record (its JSON is parsed on the audit thread). */
-  private static String errorOf(RuntimeHttp.Answer answer) {
+  static String errorOf(RuntimeHttp.Answer answer) {
     byte[] body = answer.body();
     return new String(body, 0, Math.min(body.length, 2048), StandardCharsets.UTF_8);
   }
@@ -205,6 +212,8 @@ class Gateway implements DisposableBean {
    * When the primary fails (no answer, a timeout, or a 5xx) and a fallback is ready, the fallback
    * answers instead. A successful answer may be copied to the shadow, off this thread. Each
    * target's outcome, latency and predictions go to {@link TrafficStatistics}.
+   *
+   * @param origin the caller, for the shadow's audit record; null when the endpoint is not audited
    */
   private Forwarded forwardInference(
       String endpoint,
@@ -213,7 +222,8 @@ class Gateway implements DisposableBean {
       int bodyLength,
       String contentType,
       String headerLength,
-      Function<String, String> headers) {
+      Function<String, String> headers,
+      ShadowTraffic.Origin origin) {
     long start = System.nanoTime();
     Sent primary =
         send(
@@ -251,7 +261,7 @@ class Gateway implements DisposableBean {
       throw primary.failure();
     }
     if (!primary.failed() && pinnedVersion == null) {
-      shadows.copy(endpoint, body, bodyLength, contentType, headerLength, predictions);
+      shadows.copy(endpoint, body, bodyLength, contentType, headerLength, predictions, origin);
     }
     return new Forwarded(primary.answer(), primary.variant(), primary.model(), primary.version());
   }

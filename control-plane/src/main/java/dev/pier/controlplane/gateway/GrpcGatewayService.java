@@ -235,6 +235,7 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     String endpoint = request.getModelName();
+    ShadowTraffic.Origin origin = audit.recordsAny(endpoint) ? origin() : null;
     forward(
         endpoint,
         request.getModelVersion(),
@@ -243,8 +244,10 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         answer -> answer.toBuilder().setModelName(endpoint).build(),
         new Inference<>(
             GrpcGatewayService::predictions,
-            primary -> shadows.copy(endpoint, request, primary),
-            audited(request)),
+            primary -> shadows.copy(endpoint, request, primary, origin),
+            origin == null
+                ? (lease, variant, message, status) -> true // the policy samples 0 %
+                : audited(request, origin)),
         observer);
   }
 
@@ -253,31 +256,36 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
    * (immutable, so nothing is copied), rendered as OIP JSON on the audit thread ({@link
    * GrpcPayloads}), the caller from the call's context and the W3C {@code traceparent} metadata.
    */
-  private Audited<ModelInferResponse> audited(ModelInferRequest request) {
-    if (!audit.recordsAny(request.getModelName())) {
-      return (lease, variant, message, status) -> true; // the policy samples 0 %
-    }
-    Instant time = Instant.now();
+  private Audited<ModelInferResponse> audited(
+      ModelInferRequest request, ShadowTraffic.Origin origin) {
     long start = System.nanoTime();
-    String caller = GrpcAuthentication.CALLER.get();
-    GatewayCall<?, ?> call = CALL.get();
-    String traceparent = call == null ? null : call.requestHeaders.get(TRACEPARENT);
     return (lease, variant, message, status) ->
         audit.capture(
             new InferenceCapture(
-                time,
+                origin.time(),
                 request.getModelName(),
                 lease == null ? null : lease.model(),
                 lease == null ? 0 : lease.version(),
                 variant,
-                caller == null ? CurrentUser.SYSTEM : caller,
+                origin.caller(),
                 () -> GrpcPayloads.request(request),
                 message == null ? null : () -> GrpcPayloads.response(message),
                 httpStatus(status.getCode()),
                 status.isOk() ? null : status.getDescription(),
                 System.nanoTime() - start,
-                traceparent,
+                origin.traceparent(),
                 null));
+  }
+
+  /** This call's caller and {@code traceparent}, from its context and metadata. */
+  private static ShadowTraffic.Origin origin() {
+    String caller = GrpcAuthentication.CALLER.get();
+    GatewayCall<?, ?> call = CALL.get();
+    return new ShadowTraffic.Origin(
+        Instant.now(),
+        caller == null ? CurrentUser.SYSTEM : caller,
+        call == null ? null : call.requestHeaders.get(TRACEPARENT),
+        null);
   }
 
   private static final Metadata.Key<String> TRACEPARENT =

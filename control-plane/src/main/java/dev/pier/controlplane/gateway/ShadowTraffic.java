@@ -1,5 +1,7 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.InferenceAudit;
+import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.scheduler.Routing;
 import dev.pier.controlplane.traffic.Prediction;
 import dev.pier.controlplane.traffic.TrafficStatistics;
@@ -12,6 +14,8 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -19,13 +23,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Copies of requests sent to an endpoint's shadow version, off the caller's thread: the caller's
  * answer is never delayed or changed. The shadow's answer is discarded after its outcome, latency
- * and predictions are recorded, with whether its predictions agree with the primary's. When the
- * copies pile up (a slow shadow), new ones are dropped and counted (the shadow target's {@code
- * shadowDropped}) rather than queued without bound.
+ * and predictions are recorded, with whether its predictions agree with the primary's, and, when
+ * the endpoint is audited, the shadow's answer gets an audit record of its own (flagged {@code
+ * shadow}). When the copies pile up (a slow shadow), new ones are dropped and counted (the shadow
+ * target's {@code shadowDropped}) rather than queued without bound.
  *
  * <p>REST copies are sent by this class's two threads over the gateway's pooled connections, at
  * most {@value #QUEUED} waiting for them. gRPC copies are handed to the same threads only to build
@@ -51,6 +57,7 @@ final class ShadowTraffic implements AutoCloseable {
           // A full queue drops the copy without an exception: drops are frequent under overload.
           (task, pool) -> dropped((Copy) task));
   private final AtomicInteger grpcInFlight = new AtomicInteger();
+  private final InferenceAudit audit;
 
   /** One queued copy: its lease, how it is sent, and whether it counts as a gRPC copy in flight. */
   private record Copy(Routing.Lease lease, Runnable send, boolean grpc) implements Runnable {
@@ -60,8 +67,19 @@ final class ShadowTraffic implements AutoCloseable {
     }
   }
 
+  /**
+   * Who sent the request a copy is made of, for the shadow's own audit record (flagged {@code
+   * shadow}, with the shadow's version and answer).
+   */
+  record Origin(Instant time, String caller, String traceparent, String sourceAddress) {}
+
   ShadowTraffic(
-      Routing routing, TrafficStatistics statistics, RuntimeHttp http, RuntimeChannels channels) {
+      Routing routing,
+      TrafficStatistics statistics,
+      RuntimeHttp http,
+      RuntimeChannels channels,
+      InferenceAudit audit) {
+    this.audit = audit;
     this.routing = routing;
     this.statistics = statistics;
     this.http = http;
@@ -71,6 +89,8 @@ final class ShadowTraffic implements AutoCloseable {
   /**
    * If the endpoint has a ready shadow and this request is in its share, queues a copy; {@code
    * body} is copied here because the caller's buffer is reused for its next request.
+   *
+   * @param origin the request's sender, for the shadow's audit record; null when not audited
    */
   void copy(
       String endpoint,
@@ -78,7 +98,8 @@ final class ShadowTraffic implements AutoCloseable {
       int bodyLength,
       String contentType,
       String headerLength,
-      List<Prediction> primary) {
+      List<Prediction> primary,
+      Origin origin) {
     Optional<Routing.Lease> chosen = routing.acquireShadow(endpoint);
     if (chosen.isEmpty()) {
       return;
@@ -90,14 +111,15 @@ final class ShadowTraffic implements AutoCloseable {
     }
     byte[] copy = Arrays.copyOf(body, bodyLength);
     executor.execute(
-        new Copy(lease, () -> send(lease, copy, contentType, headerLength, primary), false));
+        new Copy(
+            lease, () -> send(lease, copy, contentType, headerLength, primary, origin), false));
   }
 
   /**
    * If the endpoint has a ready shadow and this call is in its share, sends it a copy of the gRPC
    * {@code request} (immutable, so shared as it is).
    */
-  void copy(String endpoint, ModelInferRequest request, List<Prediction> primary) {
+  void copy(String endpoint, ModelInferRequest request, List<Prediction> primary, Origin origin) {
     Optional<Routing.Lease> chosen = routing.acquireShadow(endpoint);
     if (chosen.isEmpty()) {
       return;
@@ -108,7 +130,7 @@ final class ShadowTraffic implements AutoCloseable {
       drop(lease);
       return;
     }
-    executor.execute(new Copy(lease, () -> send(lease, request, primary), true));
+    executor.execute(new Copy(lease, () -> send(lease, request, primary, origin), true));
   }
 
   /** A copy the executor refused: its queue is full, or the gateway is shutting down. */
@@ -129,12 +151,14 @@ final class ShadowTraffic implements AutoCloseable {
       byte[] body,
       String contentType,
       String headerLength,
-      List<Prediction> primary) {
+      List<Prediction> primary,
+      Origin origin) {
     long start = System.nanoTime();
     boolean failed = true;
     List<Prediction> predictions = List.of();
+    RuntimeHttp.Answer answer = null;
     try {
-      RuntimeHttp.Answer answer =
+      answer =
           http.exchange(
               lease.restUrl(),
               "POST",
@@ -151,11 +175,63 @@ final class ShadowTraffic implements AutoCloseable {
     } finally {
       routing.release(lease);
     }
-    record(lease, System.nanoTime() - start, failed, predictions, primary);
+    long latency = System.nanoTime() - start;
+    record(lease, latency, failed, predictions, primary);
+    if (origin != null) {
+      byte[] request = Gateway.auditedJson(body, body.length, headerLength);
+      byte[] response =
+          answer != null && answer.status() == 200
+              ? Gateway.auditedJson(answer.body(), answer.body().length, answer.headerLength())
+              : null;
+      audited(
+          origin,
+          lease,
+          () -> new String(request, StandardCharsets.UTF_8),
+          response == null ? null : () -> new String(response, StandardCharsets.UTF_8),
+          answer == null ? 502 : answer.status(),
+          answer == null
+              ? "the shadow's runtime did not answer"
+              : answer.status() == 200 ? null : Gateway.errorOf(answer),
+          latency);
+    }
+  }
+
+  /**
+   * The shadow's answer on record beside the primary's. When the trail cannot take it, the copy
+   * counts as dropped: the caller was answered long ago and must not wait for the shadow.
+   */
+  private void audited(
+      Origin origin,
+      Routing.Lease lease,
+      Supplier<String> requestJson,
+      Supplier<String> responseJson,
+      int status,
+      String error,
+      long latencyNanos) {
+    boolean taken =
+        audit.capture(
+            new InferenceCapture(
+                origin.time(),
+                lease.endpoint(),
+                lease.model(),
+                lease.version(),
+                Routing.Variant.SHADOW.label(),
+                origin.caller(),
+                requestJson,
+                responseJson,
+                status,
+                error,
+                latencyNanos,
+                origin.traceparent(),
+                origin.sourceAddress()));
+    if (!taken) {
+      statistics.recordShadowDropped(lease.endpoint());
+    }
   }
 
   /** Starts the gRPC copy's call on a shadow thread; its answer arrives on the channel's thread. */
-  private void send(Routing.Lease lease, ModelInferRequest request, List<Prediction> primary) {
+  private void send(
+      Routing.Lease lease, ModelInferRequest request, List<Prediction> primary, Origin origin) {
     long start = System.nanoTime();
     ClientCall<ModelInferRequest, ModelInferResponse> call;
     ModelInferRequest copy;
@@ -200,12 +276,24 @@ final class ShadowTraffic implements AutoCloseable {
             boolean failed =
                 GrpcGatewayService.serverFailure(status.getCode())
                     || (status.isOk() && answer == null);
+            long latency = System.nanoTime() - start;
             record(
                 lease,
-                System.nanoTime() - start,
+                latency,
                 failed,
                 failed ? List.of() : GrpcGatewayService.predictions(answer),
                 primary);
+            if (origin != null) {
+              ModelInferResponse message = status.isOk() ? answer : null;
+              audited(
+                  origin,
+                  lease,
+                  () -> GrpcPayloads.request(request),
+                  message == null ? null : () -> GrpcPayloads.response(message),
+                  GrpcGatewayService.httpStatus(status.getCode()),
+                  status.isOk() ? null : status.getDescription(),
+                  latency);
+            }
           }
         });
   }

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -289,6 +291,27 @@ class RolloutIT {
         },
         () -> String.valueOf(copy[0]));
     assertThat(copy[0].get("shadowAgreementRate").asDouble()).isEqualTo(1.0);
+
+    // The shadow's answer is on record beside the caller's, flagged as the shadow's.
+    String identified = SETOSA.replaceFirst("\\{", "{\"id\": \"shadowed-1\",");
+    assertThat(api.postJson(INFER, identified).status()).isEqualTo(200);
+    JsonNode[] records = new JsonNode[1];
+    Awaiting.until(
+        "the primary's and the shadow's audit records",
+        WAIT,
+        () -> {
+          records[0] = api.get("/api/v1/audit/records?requestId=shadowed-1").json().get("records");
+          return records[0] != null && records[0].size() == 2;
+        },
+        () -> String.valueOf(records[0]));
+    Map<Boolean, JsonNode> byShadow = new HashMap<>();
+    records[0].forEach(record -> byShadow.put(record.get("shadow").asBoolean(), record));
+    assertThat(byShadow.get(true).get("version").asString()).isEqualTo("2");
+    assertThat(byShadow.get(true).get("outputs").asString()).contains("probabilities");
+    assertThat(byShadow.get(false).get("version").asString()).isEqualTo("1");
+    assertThat(byShadow.get(true).get("actor").asString())
+        .isEqualTo(byShadow.get(false).get("actor").asString());
+
     assertThat(api.send("PUT", ROLLOUT + "/shadow", "application/json", bytes("{}")).status())
         .isEqualTo(200);
   }
