@@ -171,6 +171,36 @@ class Gateway implements DisposableBean {
     return forwarded;
   }
 
+  /**
+   * Puts an inference refused before it was sent anywhere on record (the caller may not use the
+   * endpoint); the body was not read, so the record has no payload.
+   */
+  void refused(
+      String endpoint,
+      String caller,
+      int status,
+      String reason,
+      String traceparent,
+      String sourceAddress) {
+    if (audit.recordsAny(endpoint)) {
+      audit.capture(
+          new InferenceCapture(
+              Instant.now(),
+              endpoint,
+              null,
+              0,
+              null,
+              caller,
+              null,
+              null,
+              status,
+              reason,
+              0,
+              traceparent,
+              sourceAddress));
+    }
+  }
+
   /** The W3C trace context header, whose trace id the audit record keeps. */
   static final String TRACEPARENT = "traceparent";
 

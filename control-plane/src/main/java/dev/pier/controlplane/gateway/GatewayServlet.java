@@ -91,6 +91,16 @@ final class GatewayServlet extends HttpServlet {
               .map(caller -> access.refusal(caller, route.endpoint(), infer))
               .orElse(Optional.of("this needs credentials"));
       if (refusal.isPresent()) {
+        if (infer) {
+          gateway.refused(
+              route.endpoint(),
+              currentUser.name(),
+              403,
+              refusal.get(),
+              request.getHeader(Gateway.TRACEPARENT),
+              request.getRemoteAddr());
+          request.setAttribute(RefusedInferences.RECORDED, Boolean.TRUE);
+        }
         throw new GatewayException(403, refusal.get(), 0);
       }
       Integer version = route.version() == null ? null : version(route);
@@ -204,6 +214,12 @@ final class GatewayServlet extends HttpServlet {
   private static boolean isHealth(HttpServletRequest request) {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
+  }
+
+  /** The endpoint a gateway path names, or null when it names none. */
+  static String endpointOf(HttpServletRequest request) {
+    Route route = route(request);
+    return route == null ? null : route.endpoint();
   }
 
   private static Route route(HttpServletRequest request) {

@@ -1,7 +1,10 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.security.CurrentUser;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +21,17 @@ class GatewayServletRegistration {
         new ServletRegistrationBean<>(new GatewayServlet(gateway, currentUser, access), "/v2/*");
     registration.setName("pierGateway");
     registration.setLoadOnStartup(1);
+    return registration;
+  }
+
+  /** Before the security chain, so that what it refuses can be put on record after it. */
+  @Bean
+  FilterRegistrationBean<RefusedInferences> refusedInferences(InferenceAudit audit) {
+    FilterRegistrationBean<RefusedInferences> registration =
+        new FilterRegistrationBean<>(new RefusedInferences(audit));
+    registration.addUrlPatterns("/v2/*");
+    registration.setName("pierRefusedInferences");
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
     return registration;
   }
 }

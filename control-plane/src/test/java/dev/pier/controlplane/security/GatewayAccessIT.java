@@ -25,6 +25,8 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Who may use the gateway, over REST and gRPC, against a real control plane and one real runtime:
@@ -105,6 +108,35 @@ class GatewayAccessIT {
     Response analystInfers = analyst.postJson(INFER, SETOSA);
     assertThat(analystInfers.status()).as(analystInfers.toString()).isEqualTo(200);
     assertThat(analystInfers.json().get("model_name").asString()).isEqualTo("flowers");
+
+    // Every refused attempt is on record too, without its (unread) payload.
+    List<JsonNode> refused = new ArrayList<>();
+    Awaiting.until(
+        "the refused inferences' audit records",
+        WAIT,
+        () -> {
+          refused.clear();
+          admin
+              .get("/api/v1/audit/records?endpoint=flowers&outcome=failure&pageSize=100")
+              .json()
+              .get("records")
+              .forEach(
+                  record -> {
+                    int status = record.get("status").asInt();
+                    if (status == 401 || status == 403) {
+                      refused.add(record);
+                    }
+                  });
+          return refused.size() >= 3;
+        },
+        refused::toString);
+    List<String> attempts = new ArrayList<>();
+    for (JsonNode record : refused) {
+      assertThat(record.get("inputs")).as(record.toString()).isNull();
+      attempts.add(record.get("status").asInt() + " " + record.get("actor").asString());
+    }
+    assertThat(attempts)
+        .containsExactlyInAnyOrder("401 anonymous", "401 anonymous", "403 token:viewer");
   }
 
   @Test
