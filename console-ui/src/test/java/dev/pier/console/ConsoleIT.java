@@ -12,6 +12,9 @@ import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -413,11 +416,50 @@ class ConsoleIT {
     page.locator("#audit-verify").click();
     assertThat(page.getByText(Pattern.compile("\\.admin: intact"))).isVisible();
 
+    // The time range is UTC to the second, and links can carry it as instants.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    page.navigate(pier.baseUrl() + "/audit?text=audited&from=" + now.plus(Duration.ofMinutes(5)));
+    assertThat(page.locator("#audit-from [slot=date-picker] input"))
+        .hasValue(now.plus(Duration.ofMinutes(5)).toString().substring(0, 10));
+    assertThat(page.locator("#audit-from [slot=time-picker] input"))
+        .hasValue(now.plus(Duration.ofMinutes(5)).toString().substring(11, 19));
+    assertThat(page.locator("#audit-records")).not().containsText("model.created");
+    page.navigate(
+        pier.baseUrl()
+            + "/audit?text=audited&from="
+            + now.minus(Duration.ofMinutes(10))
+            + "&to="
+            + now.plus(Duration.ofMinutes(5)));
+    assertThat(page.locator("#audit-records")).containsText("model.created");
+    assertThat(page.locator("#audit-records")).containsText("(UTC)");
+    assertThat(page.locator("#audit-matched")).hasText(Pattern.compile("1 record matches .*Z\\)"));
+
+    // The export runs in the background with its progress, then offers its file once.
+    page.locator("#audit-export-start").click();
+    assertThat(page.locator("#audit-export-status"))
+        .hasText(Pattern.compile("Done: \\d+ records?\\."));
+    assertThat(page.locator("#audit-export-progress")).isHidden();
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "audit-page.png"))
+            .setFullPage(true));
     com.microsoft.playwright.Download csv =
-        page.waitForDownload(() -> page.locator("#audit-export-csv").click());
+        page.waitForDownload(() -> page.locator("#audit-export-download").click());
+    assertThat(csv.suggestedFilename()).matches("pier-audit-\\d{8}T\\d{6}Z\\.csv");
     String exported = Files.readString(csv.path());
     assertThat(exported).startsWith("id,");
     assertThat(exported).contains("model:audited");
+    long exportedRecords = exported.lines().count() - 1;
+    assertThat(exportedRecords).isPositive();
+
+    // Reading the trail out is in the trail too.
+    PierProcess.until(
+        "the export recorded as audit.exported",
+        Duration.ofSeconds(30),
+        () ->
+            pier.get("/api/v1/audit/records?action=audit.exported").json().get("records").size()
+                == 1,
+        () -> pier.get("/api/v1/audit/status").toString());
   }
 
   private void upload(Path file) {
