@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
+import dev.pier.console.testing.Resources;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -50,12 +51,7 @@ class AuditSinkUnavailableIT {
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (pier != null) {
-      pier.close();
-    }
+    Resources.closeAll(chromium, pier);
   }
 
   @Test
