@@ -388,7 +388,11 @@ class ConsoleIT {
     assertThat(pier.get("/api/v1/models/broken").status()).isEqualTo(404);
   }
 
-  /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
+  /**
+   * An auditor finds a record by text, opens its chain fields, verifies the chains, narrows the
+   * time range in UTC (from a link's instants), and exports in the background: progress until
+   * done, then the file downloaded once, and the export itself in the trail.
+   */
   @Test
   void anAuditorFindsARecordSeesItsChainVerifiesAndExports() throws Exception {
     signIn();
@@ -458,6 +462,7 @@ class ConsoleIT {
         () -> pier.get("/api/v1/audit/status").toString());
   }
 
+  /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
   private void upload(Path file) {
     page.locator("#model-file input[type=file]").setInputFiles(file);
     assertThat(page.locator("#model-file vaadin-upload-file[complete]")).hasCount(1);
