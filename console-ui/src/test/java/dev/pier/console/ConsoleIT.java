@@ -390,8 +390,8 @@ class ConsoleIT {
 
   /**
    * An auditor finds a record by text, opens its chain fields, verifies the chains, narrows the
-   * time range in UTC (from a link's instants), and exports in the background: progress until
-   * done, then the file downloaded once, and the export itself in the trail.
+   * time range in UTC (from a link's instants), and exports in the background: progress until done,
+   * then the file downloaded once, and the export itself in the trail.
    */
   @Test
   void anAuditorFindsARecordSeesItsChainVerifiesAndExports() throws Exception {

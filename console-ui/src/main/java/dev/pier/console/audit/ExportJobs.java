@@ -172,7 +172,8 @@ public class ExportJobs {
     } catch (CancellationException e) {
       finish(job, ExportJob.State.CANCELLED, null);
     } catch (IOException | RuntimeException e) {
-      log.warn("the audit export of {} failed", job.owner(), e);
+      // Problems logs what is unexpected (a full disk, a bug); a refusal such as the sink being
+      // away is logged by the service that refused and only shown here.
       finish(job, ExportJob.State.FAILED, Problems.describe(e));
     }
   }
