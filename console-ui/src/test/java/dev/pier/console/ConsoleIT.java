@@ -10,8 +10,12 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
+import dev.pier.console.testing.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -60,12 +64,7 @@ class ConsoleIT {
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (pier != null) {
-      pier.close();
-    }
+    Resources.closeAll(chromium, pier);
   }
 
   @BeforeEach
@@ -389,7 +388,11 @@ class ConsoleIT {
     assertThat(pier.get("/api/v1/models/broken").status()).isEqualTo(404);
   }
 
-  /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
+  /**
+   * An auditor finds a record by text, opens its chain fields, verifies the chains, narrows the
+   * time range in UTC (from a link's instants), and exports in the background: progress until done,
+   * then the file downloaded once, and the export itself in the trail.
+   */
   @Test
   void anAuditorFindsARecordSeesItsChainVerifiesAndExports() throws Exception {
     signIn();
@@ -413,13 +416,53 @@ class ConsoleIT {
     page.locator("#audit-verify").click();
     assertThat(page.getByText(Pattern.compile("\\.admin: intact"))).isVisible();
 
+    // The time range is UTC to the second, and links can carry it as instants.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    page.navigate(pier.baseUrl() + "/audit?text=audited&from=" + now.plus(Duration.ofMinutes(5)));
+    assertThat(page.locator("#audit-from [slot=date-picker] input"))
+        .hasValue(now.plus(Duration.ofMinutes(5)).toString().substring(0, 10));
+    assertThat(page.locator("#audit-from [slot=time-picker] input"))
+        .hasValue(now.plus(Duration.ofMinutes(5)).toString().substring(11, 19));
+    assertThat(page.locator("#audit-records")).not().containsText("model.created");
+    page.navigate(
+        pier.baseUrl()
+            + "/audit?text=audited&from="
+            + now.minus(Duration.ofMinutes(10))
+            + "&to="
+            + now.plus(Duration.ofMinutes(5)));
+    assertThat(page.locator("#audit-records")).containsText("model.created");
+    assertThat(page.locator("#audit-records")).containsText("(UTC)");
+    assertThat(page.locator("#audit-matched")).hasText(Pattern.compile("1 record matches .*Z\\)"));
+
+    // The export runs in the background with its progress, then offers its file once.
+    page.locator("#audit-export-start").click();
+    assertThat(page.locator("#audit-export-status"))
+        .hasText(Pattern.compile("Done: \\d+ records?\\."));
+    assertThat(page.locator("#audit-export-progress")).isHidden();
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(Path.of("target", "audit-page.png"))
+            .setFullPage(true));
     com.microsoft.playwright.Download csv =
-        page.waitForDownload(() -> page.locator("#audit-export-csv").click());
+        page.waitForDownload(() -> page.locator("#audit-export-download").click());
+    assertThat(csv.suggestedFilename()).matches("pier-audit-\\d{8}T\\d{6}Z\\.csv");
     String exported = Files.readString(csv.path());
     assertThat(exported).startsWith("id,");
     assertThat(exported).contains("model:audited");
+    long exportedRecords = exported.lines().count() - 1;
+    assertThat(exportedRecords).isPositive();
+
+    // Reading the trail out is in the trail too.
+    PierProcess.until(
+        "the export recorded as audit.exported",
+        Duration.ofSeconds(30),
+        () ->
+            pier.get("/api/v1/audit/records?action=audit.exported").json().get("records").size()
+                == 1,
+        () -> pier.get("/api/v1/audit/status").toString());
   }
 
+  /** Chooses a file in the dialog's upload field and waits until the server has all of it. */
   private void upload(Path file) {
     page.locator("#model-file input[type=file]").setInputFiles(file);
     assertThat(page.locator("#model-file vaadin-upload-file[complete]")).hasCount(1);

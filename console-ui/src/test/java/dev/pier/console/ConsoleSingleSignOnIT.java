@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.pier.console.testing.Chromium;
 import dev.pier.console.testing.PierProcess;
+import dev.pier.console.testing.Resources;
 import dev.pier.testing.oidc.OidcProvider;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -45,15 +46,7 @@ class ConsoleSingleSignOnIT {
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (pier != null) {
-      pier.close();
-    }
-    if (provider != null) {
-      provider.close();
-    }
+    Resources.closeAll(chromium, pier, provider);
   }
 
   @Test

@@ -4,9 +4,9 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.datetimepicker.DateTimePicker;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Pre;
@@ -23,7 +23,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.DownloadHandler;
 import dev.pier.audit.AuditKind;
 import dev.pier.audit.AuditPage;
 import dev.pier.audit.AuditQuery;
@@ -36,23 +35,31 @@ import dev.pier.console.ui.Facts;
 import dev.pier.console.ui.Formats;
 import dev.pier.console.ui.MainLayout;
 import dev.pier.controlplane.audit.AuditService;
+import dev.pier.controlplane.security.CurrentUser;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The audit trail for auditors: filters (time range by day, kind, endpoint, version, actor, action,
- * outcome, request id, text; also read from the query parameters of the same names, which the
- * endpoint and model version pages link with), a grid paged lazily through {@link AuditService}'s
- * cursor, a record's detail, "Verify chain" and CSV/JSON Lines downloads of the filtered records.
+ * The audit trail for auditors: filters (time range in UTC to the second, kind, endpoint, version,
+ * actor, action, outcome, request id, text; also read from the query parameters of the same names,
+ * {@code from} and {@code to} as ISO-8601 instants, which the endpoint and model version pages link
+ * with), a grid paged lazily through {@link AuditService}'s cursor, a record's detail, "Verify
+ * chain" and a background CSV/JSON Lines export of the filtered records ({@link ExportPanel}).
+ *
+ * <p>Times are UTC throughout, written as such: records are compared with logs of other machines. A
+ * sink that cannot be reached shows its message in place of the records, never an error page.
  */
 @Route(value = "audit", layout = MainLayout.class)
 @PageTitle("Audit · Pier")
@@ -61,8 +68,8 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
   static final int PAGE = 50;
 
   private final AuditService audit;
-  private final DatePicker from = new DatePicker("From (day)");
-  private final DatePicker to = new DatePicker("To (day, included)");
+  private final DateTimePicker from = new DateTimePicker("From (UTC)");
+  private final DateTimePicker to = new DateTimePicker("To (UTC, excluded)");
   private final ComboBox<AuditKind> kind = new ComboBox<>("Kind", AuditKind.values());
   private final TextField endpoint = new TextField("Endpoint");
   private final TextField version = new TextField("Version");
@@ -74,16 +81,26 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
   private final Grid<AuditRecord> grid = new Grid<>(AuditRecord.class, false);
   private final VerticalLayout verification = new VerticalLayout();
   private final ErrorText error = new ErrorText();
-  private final HorizontalLayout downloads = new HorizontalLayout();
+  private final Span matched = new Span();
 
   /** The cursor that starts each page already read of the current query (page 0: null). */
   private final Map<Integer, String> cursors = new HashMap<>();
 
   private AuditQuery query = AuditQuery.all();
 
-  public AuditView(AuditService audit) {
+  public AuditView(AuditService audit, ExportJobs exports, CurrentUser currentUser) {
     this.audit = audit;
     setSizeFull();
+    for (DateTimePicker picker : List.of(from, to)) {
+      // To the second: an investigation narrows a range to the moments around an event.
+      picker.setStep(Duration.ofSeconds(1));
+      // ISO dates and a 24-hour clock, whatever the browser's locale: times are compared with
+      // logs, which write them so.
+      picker.setLocale(Locale.UK);
+      picker.setDatePickerI18n(new DatePicker.DatePickerI18n().setDateFormat("yyyy-MM-dd"));
+    }
+    from.setId("audit-from");
+    to.setId("audit-to");
     kind.setItemLabelGenerator(value -> value.name().toLowerCase(Locale.ROOT));
     outcome.setItemLabelGenerator(value -> value.name().toLowerCase(Locale.ROOT));
     for (TextField field : List.of(endpoint, version, actor, action, requestId, text)) {
@@ -103,15 +120,30 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
         new FlexLayout(from, to, kind, endpoint, version, actor, action, outcome, requestId, text);
     filters.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     filters.getStyle().set("gap", "var(--lumo-space-s)");
-    HorizontalLayout buttons = new HorizontalLayout(search, verify, downloads);
-    buttons.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+    ExportPanel export = new ExportPanel(exports, audit, currentUser.name(), () -> query, error);
+    FlexLayout buttons = new FlexLayout(search, verify, export);
+    buttons.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+    buttons.setAlignItems(FlexComponent.Alignment.BASELINE);
+    buttons.getStyle().set("gap", "var(--lumo-space-s)");
+    matched.setId("audit-matched");
 
-    grid.addColumn(record -> Formats.time(record.time())).setHeader("Time").setAutoWidth(true);
+    grid.addColumn(record -> Formats.utcTime(record.time()))
+        .setHeader("Time (UTC)")
+        .setAutoWidth(true);
     grid.addColumn(record -> record.kind().name().toLowerCase(Locale.ROOT)).setHeader("Kind");
-    grid.addColumn(AuditRecord::actor).setHeader("Actor");
-    grid.addColumn(AuditRecord::action).setHeader("Action");
-    grid.addColumn(record -> record.endpoint() != null ? record.endpoint() : record.target())
+    // Who and what are never cut short without a way to read them whole: tooltips, resizing.
+    grid.addColumn(AuditRecord::actor)
+        .setHeader("Actor")
+        .setTooltipGenerator(AuditRecord::actor)
+        .setAutoWidth(true);
+    grid.addColumn(AuditRecord::action)
+        .setHeader("Action")
+        .setTooltipGenerator(AuditRecord::action)
+        .setAutoWidth(true);
+    grid.addColumn(AuditView::endpointOrTarget)
         .setHeader("Endpoint / target")
+        .setTooltipGenerator(AuditView::endpointOrTarget)
+        .setAutoWidth(true)
         .setFlexGrow(2);
     grid.addColumn(AuditRecord::version).setHeader("Version");
     grid.addComponentColumn(
@@ -120,13 +152,17 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
                     ? Badge.of("success", Badge.Tone.GOOD)
                     : Badge.of("failure", Badge.Tone.BAD))
         .setHeader("Outcome");
-    grid.addColumn(AuditRecord::requestId).setHeader("Request id").setFlexGrow(2);
+    grid.addColumn(AuditRecord::requestId)
+        .setHeader("Request id")
+        .setTooltipGenerator(AuditRecord::requestId)
+        .setFlexGrow(2);
+    grid.getColumns().forEach(column -> column.setResizable(true));
     grid.setPageSize(PAGE);
     grid.setId("audit-records");
     grid.setSizeFull();
     grid.addItemClickListener(click -> showDetail(click.getItem()));
 
-    add(new H2("Audit trail"), filters, buttons, error, verification, grid);
+    add(new H2("Audit trail"), filters, buttons, error, verification, matched, grid);
   }
 
   @Override
@@ -141,6 +177,8 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
             "requestId", requestId,
             "text", text);
     fields.forEach((name, field) -> parameters.getSingleParameter(name).ifPresent(field::setValue));
+    parameters.getSingleParameter("from").ifPresent(value -> from.setValue(utc(value)));
+    parameters.getSingleParameter("to").ifPresent(value -> to.setValue(utc(value)));
     parameters
         .getSingleParameter("kind")
         .ifPresent(value -> kind.setValue(parse(AuditKind.class, value)));
@@ -148,6 +186,15 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
         .getSingleParameter("outcome")
         .ifPresent(value -> outcome.setValue(parse(Outcome.class, value)));
     search();
+  }
+
+  /** An ISO-8601 instant from a link as the UTC time the pickers show; null if it is not one. */
+  private static LocalDateTime utc(String instant) {
+    try {
+      return LocalDateTime.ofInstant(Instant.parse(instant), ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, String value) {
@@ -161,9 +208,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
   /** The query the filters describe; the grid pages through it. */
   AuditQuery filters() {
     return AuditQuery.all()
-        .withTimeRange(
-            startOf(from.getValue()),
-            to.getValue() == null ? null : startOf(to.getValue().plusDays(1)))
+        .withTimeRange(instant(from.getValue()), instant(to.getValue()))
         .withKind(kind.getValue())
         .withEndpoint(value(endpoint))
         .withVersion(value(version))
@@ -185,9 +230,35 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
     cursors.clear();
     cursors.put(0, null);
-    grid.setItems(this::fetch, ignored -> (int) Math.min(Integer.MAX_VALUE, audit.count(query)));
-    downloads.removeAll();
-    downloads.add(download(AuditService.Format.CSV), download(AuditService.Format.JSONL));
+    long count;
+    try {
+      // Counted now, so that a sink that is away shows its message here rather than in the grid.
+      count = audit.count(query);
+    } catch (RuntimeException e) {
+      error.show(e);
+      matched.setText("");
+      grid.setItems(List.of());
+      return;
+    }
+    // The grid shows the records that matched at the search; a new search shows later ones.
+    matched.setText(
+        String.format(Locale.ROOT, "%,d", count)
+            + (count == 1 ? " record matches" : " records match")
+            + " (at "
+            + Formats.utcTime(Instant.now())
+            + ")");
+    int rows = (int) Math.min(Integer.MAX_VALUE, count);
+    grid.setItems(this::fetchShowingFailure, ignored -> rows);
+  }
+
+  /** A page of rows; when the sink went away since the search, none, and its message shown. */
+  private Stream<AuditRecord> fetchShowingFailure(Query<AuditRecord, Void> request) {
+    try {
+      return fetch(request);
+    } catch (RuntimeException e) {
+      error.show(e);
+      return Stream.empty();
+    }
   }
 
   /** The grid's rows, read page by page with the sink's cursor (pages are {@link #PAGE} rows). */
@@ -227,26 +298,11 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     return rows.stream();
   }
 
-  private Anchor download(AuditService.Format format) {
-    AuditQuery whole = query.withOrder(AuditQuery.Order.OLDEST_FIRST).withPageSize(1000);
-    String extension = format == AuditService.Format.CSV ? "csv" : "jsonl";
-    DownloadHandler handler =
-        event -> {
-          event.setFileName("pier-audit." + extension);
-          event.setContentType(
-              format == AuditService.Format.CSV ? "text/csv; charset=UTF-8" : "application/jsonl");
-          audit.export(whole, format, event.getOutputStream());
-        };
-    Anchor anchor = new Anchor(handler, "Export " + extension.toUpperCase(Locale.ROOT));
-    anchor.setId("audit-export-" + extension);
-    return anchor;
-  }
-
   private void verify() {
     verification.removeAll();
     error.clear();
     try {
-      for (Verification result : audit.verify(java.util.Optional.empty())) {
+      for (Verification result : audit.verify(Optional.empty())) {
         Span line = new Span(result.toString());
         line.setId("verification-" + result.stream());
         verification.add(
@@ -259,6 +315,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
       if (verification.getComponentCount() == 0) {
         verification.add(new Span("No records yet."));
       }
+      verification.add(new Span("Checked at " + Formats.utcTime(Instant.now()) + "."));
     } catch (RuntimeException e) {
       error.show(e);
     }
@@ -274,7 +331,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     Facts facts =
         new Facts()
             .fact("Id", record.id())
-            .fact("Time", Formats.time(record.time()))
+            .fact("Time (UTC)", Formats.utcTime(record.time()))
             .fact("Actor", orNone(record.actor()))
             .fact("Action", record.action())
             .fact("Target", orNone(record.target()))
@@ -282,7 +339,12 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
             .fact("Version", orNone(record.version()))
             .fact("Request id", orNone(record.requestId()))
             .fact("Trace id", orNone(record.traceId()))
+            .fact("Source address", orNone(record.sourceAddress()))
             .fact("Status", Integer.toString(record.status()))
+            .fact(
+                "Latency",
+                record.latency() == null ? "—" : Formats.millis(record.latency().toNanos()))
+            .fact("Traffic", traffic(record))
             .fact("Error", orNone(record.error()))
             .fact("Instance", (record.instanceIndex() + 1) + " of " + record.instanceCount())
             .fact("Business keys", record.businessKeys().toString());
@@ -317,8 +379,27 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     return value == null || value.isBlank() ? null : value.strip();
   }
 
-  /** The start of a day in the server's zone, the one the console shows times in. */
-  private static Instant startOf(LocalDate day) {
-    return day == null ? null : day.atStartOfDay(ZoneId.systemDefault()).toInstant();
+  private static String endpointOrTarget(AuditRecord record) {
+    return record.endpoint() != null ? record.endpoint() : record.target();
+  }
+
+  /** A picker's value, which is UTC (its label says so). */
+  private static Instant instant(LocalDateTime utc) {
+    return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+  }
+
+  /** Which way the gateway sent the request: stable unless canary, shadow or fallback. */
+  private static String traffic(AuditRecord record) {
+    List<String> flags = new ArrayList<>();
+    if (record.flags().canary()) {
+      flags.add("canary");
+    }
+    if (record.flags().shadow()) {
+      flags.add("shadow");
+    }
+    if (record.flags().fallback()) {
+      flags.add("fallback");
+    }
+    return flags.isEmpty() ? "—" : String.join(", ", flags);
   }
 }

@@ -3,6 +3,7 @@ package dev.pier.console.ui;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -11,6 +12,9 @@ public final class Formats {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
           .withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
   private Formats() {}
@@ -27,6 +31,11 @@ public final class Formats {
 
   public static String time(Instant instant) {
     return instant == null ? "" : TIME.format(instant);
+  }
+
+  /** UTC with milliseconds, for records that are compared across machines (the audit trail). */
+  public static String utcTime(Instant instant) {
+    return instant == null ? "" : UTC.format(instant);
   }
 
   public static String duration(Duration duration) {

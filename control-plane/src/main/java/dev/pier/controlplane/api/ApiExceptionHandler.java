@@ -52,12 +52,20 @@ import tools.jackson.core.exc.StreamReadException;
  * instance} (the request path) and {@code code}; validation failures add {@code errors}, one {@code
  * {field, message}} per problem. Client mistakes never answer 500: anything Spring rejects is
  * mapped by its status; only unexpected exceptions are internal errors, logged with their stack
- * trace and shown without internals.
+ * trace and shown without internals. A dependency that cannot be reached answers 503 with {@code
+ * Retry-After}.
  */
 @RestControllerAdvice
 class ApiExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final String TYPE_PREFIX = "urn:pier:problem:";
+
+  /**
+   * Seconds a caller should wait after a 503: long enough for a restarting dependency (an
+   * Elasticsearch node starts in about 10 s), short enough that a console user is not kept waiting.
+   */
+  static final int RETRY_AFTER_SECONDS = 10;
+
   private static final DisconnectedClientHelper disconnectedClients =
       new DisconnectedClientHelper(ApiExceptionHandler.class.getName());
 
@@ -83,6 +91,7 @@ class ApiExceptionHandler {
       case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
       case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
       case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+      case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
       case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
     };
   }
@@ -282,6 +291,9 @@ class ApiExceptionHandler {
         ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
     if (code.category() == ErrorCategory.UNAUTHENTICATED) {
       response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
+    if (code.category() == ErrorCategory.UNAVAILABLE) {
+      response.header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
     }
     return response.body(body);
   }

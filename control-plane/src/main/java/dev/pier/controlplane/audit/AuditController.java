@@ -34,6 +34,9 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @Tag(name = "Audit", description = "The audit trail: search, verify, export")
 class AuditController {
+  /** The header that carries an export's record count, as paging APIs commonly name it. */
+  static final String TOTAL_COUNT = "X-Total-Count";
+
   private final AuditService audit;
 
   AuditController(AuditService audit) {
@@ -130,7 +133,11 @@ class AuditController {
   }
 
   @GetMapping(path = "/api/v1/audit/export")
-  @Operation(summary = "Every record matching the criteria, as CSV or JSON Lines, streamed")
+  @Operation(
+      summary = "Every record matching the criteria, as CSV or JSON Lines, streamed",
+      description =
+          "X-Total-Count tells how many records matched when the export began. 503 with"
+              + " Retry-After when the audit sink cannot be reached.")
   ResponseEntity<StreamingResponseBody> export(
       @RequestParam(defaultValue = "jsonl") String format, @ParameterObject AuditFilter filter) {
     AuditService.Format chosen =
@@ -140,8 +147,9 @@ class AuditController {
           default -> throw invalid("format", "must be csv or jsonl, but is " + format);
         };
     AuditQuery query = filter.toQuery().withOrder(AuditQuery.Order.OLDEST_FIRST).withPageSize(1000);
-    // Checked now, on the request thread with the caller's authority; the body streams later.
-    audit.count(query.withPageSize(1));
+    // Counted now, on the request thread with the caller's authority (and so a sink that is away
+    // answers 503 before anything streams); the body streams later.
+    long total = audit.count(query.withPageSize(1));
     SecurityContext security = SecurityContextHolder.getContext();
     StreamingResponseBody body =
         out -> {
@@ -161,6 +169,9 @@ class AuditController {
         .header(
             HttpHeaders.CONTENT_DISPOSITION,
             "attachment; filename=\"pier-audit." + extension + "\"")
+        // The records matching when the export began, for a client's progress; records that
+        // arrive while it streams and match (no "to" given) are written too.
+        .header(TOTAL_COUNT, Long.toString(total))
         .body(body);
   }
 

@@ -29,6 +29,11 @@ public enum ErrorCategory {
   TOO_LARGE,
   /** The request is well-formed but what it refers to cannot be used (e.g. not a valid model). */
   UNPROCESSABLE,
+  /**
+   * A service the control plane depends on (e.g. the audit sink) cannot be reached now; the same
+   * request may succeed later.
+   */
+  UNAVAILABLE,
   /** A fault of the control plane itself; never caused by client input. */
   INTERNAL
 }

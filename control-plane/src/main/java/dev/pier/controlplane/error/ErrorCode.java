@@ -43,6 +43,7 @@ public enum ErrorCode {
   INVALID_MODEL(ErrorCategory.UNPROCESSABLE, "Invalid ONNX model"),
   ARTIFACT_UNAVAILABLE(ErrorCategory.UNPROCESSABLE, "Artifact unavailable"),
   CHECKSUM_MISMATCH(ErrorCategory.UNPROCESSABLE, "Checksum mismatch"),
+  AUDIT_SINK_UNAVAILABLE(ErrorCategory.UNAVAILABLE, "Audit sink unavailable"),
   INTERNAL_ERROR(ErrorCategory.INTERNAL, "Internal error");
 
   private final ErrorCategory category;

@@ -10,10 +10,11 @@ import org.springframework.http.HttpStatus;
 class ApiExceptionHandlerTest {
 
   @Test
-  void onlyInternalErrorsAreServerErrors() {
+  void onlyInternalErrorsAndUnavailableDependenciesAreServerErrors() {
     for (ErrorCode code : ErrorCode.values()) {
       HttpStatus status = ApiExceptionHandler.status(code.category());
-      if (code.category() == ErrorCategory.INTERNAL) {
+      if (code.category() == ErrorCategory.INTERNAL
+          || code.category() == ErrorCategory.UNAVAILABLE) {
         assertThat(status.is5xxServerError()).as(code.name()).isTrue();
       } else {
         assertThat(status.is4xxClientError()).as(code.name()).isTrue();
@@ -43,6 +44,8 @@ class ApiExceptionHandlerTest {
         .isEqualTo(415);
     assertThat(ApiExceptionHandler.status(ErrorCode.INVALID_MODEL.category()).value())
         .isEqualTo(422);
+    assertThat(ApiExceptionHandler.status(ErrorCode.AUDIT_SINK_UNAVAILABLE.category()).value())
+        .isEqualTo(503);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.pier.controlplane.testing.RunningControlPlane;
 import dev.pier.testing.elasticsearch.ElasticsearchNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The trail with {@code pier.audit.sink=elasticsearch} against a real Elasticsearch 8 node: admin
  * actions and a (failed) inference reach their indices, are found through the auditor API and
- * verify intact.
+ * verify intact; with the node stopped, the auditor API answers 503 problems naming the sink.
  */
 class AuditTrailElasticsearchIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -72,6 +73,39 @@ class AuditTrailElasticsearchIT {
         .json()
         .forEach(
             stream -> assertThat(stream.get("intact").asBoolean()).as(stream.toString()).isTrue());
+  }
+
+  @Test
+  void aStoppedSinkAnswersServiceUnavailableWithRetryAfter() {
+    ELASTICSEARCH.stop();
+    try {
+      for (String path :
+          List.of(
+              "/api/v1/audit/records?kind=admin",
+              "/api/v1/audit/verify",
+              "/api/v1/audit/export?format=csv")) {
+        Response refused = api.get(path);
+        assertThat(refused.status()).as(path).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).as(path).isEqualTo("10");
+        assertThat(refused.header("Content-Type")).as(path).startsWith("application/problem+json");
+        JsonNode problem = refused.json();
+        assertThat(problem.get("code").asString()).isEqualTo("AUDIT_SINK_UNAVAILABLE");
+        assertThat(problem.get("type").asString())
+            .isEqualTo("urn:pier:problem:audit-sink-unavailable");
+        assertThat(problem.get("detail").asString())
+            .as(path)
+            .contains("audit sink (Elasticsearch) cannot be reached")
+            // Hosts and client internals stay in the log.
+            .doesNotContain(ELASTICSEARCH.url().getHost() + ":" + ELASTICSEARCH.url().getPort());
+      }
+      // The trail keeps recording while its sink is away.
+      assertThat(api.postJson("/api/v1/models", "{\"name\": \"while-away\"}").status())
+          .isEqualTo(201);
+    } finally {
+      ELASTICSEARCH.start();
+    }
+    assertThat(await("kind=admin&action=model.created&text=while-away").get("actor").asString())
+        .isNotBlank();
   }
 
   private static JsonNode await(String criteria) {

@@ -253,6 +253,16 @@ class AuditTrailIT {
     assertThat(csv.status()).isEqualTo(200);
     assertThat(csv.text().split("\r\n")).hasSize(1 + 3);
     assertThat(api.get("/api/v1/audit/export?format=xml").text()).contains("format");
+    assertThat(jsonl.header("X-Total-Count")).isEqualTo(Long.toString(expected));
+    assertThat(csv.header("X-Total-Count")).isEqualTo("3");
+
+    // Reading the trail out is itself in the trail: who exported which records, in which format.
+    List<JsonNode> exports = awaitRecords("kind=admin&action=audit.exported", 2);
+    assertThat(exports)
+        .extracting(record -> record.get("target").asString())
+        .containsExactly("audit:csv", "audit:jsonl");
+    assertThat(exports.get(1).get("error").asString()).isEqualTo("{endpoint=flowers}");
+    assertThat(exports.get(1).get("actor").asString()).isNotBlank();
   }
 
   @Test
