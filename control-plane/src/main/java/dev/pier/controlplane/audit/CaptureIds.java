@@ -1,5 +1,6 @@
 package dev.pier.controlplane.audit;
 
+import dev.pier.audit.AuditRecord;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +44,7 @@ final class CaptureIds {
 
   String id(Instant time, long sequence, int instance) {
     if (instance >= MAX_INSTANCES || sequence > SEQUENCE_MASK) {
-      return dev.pier.audit.AuditRecord.newId(time);
+      return AuditRecord.newId(time);
     }
     long top = (TAG << 2) | (sequence >>> LOW_BITS_OF_SEQUENCE);
     long bottom = ((sequence & ((1L << LOW_BITS_OF_SEQUENCE) - 1)) << 20) | instance;

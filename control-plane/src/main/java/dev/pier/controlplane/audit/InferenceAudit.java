@@ -188,6 +188,9 @@ public class InferenceAudit implements SmartLifecycle {
 
   /** Submits one capture's records (but those stored before a restart); how many it submitted. */
   private int submit(IntakeLog.Entry entry) {
+    if (resumeAfter != null && entry.sequence() < resumeAfter.sequence()) {
+      return 0; // stored before the restart: not even decoded
+    }
     List<AuditRecord> records;
     InferenceCapture capture;
     try {
@@ -341,9 +344,10 @@ public class InferenceAudit implements SmartLifecycle {
             .orElse(null);
     if (log.pending() > 0) {
       InferenceAudit.log.info(
-          "The audit intake log holds {} captures; those after {} are recorded again",
+          "The audit intake log holds {} captures; {} after the last stored record are recorded"
+              + " again",
           log.pending(),
-          resumeAfter == null ? "none" : "capture " + resumeAfter.sequence());
+          resumeAfter == null ? log.pending() : next - 1 - resumeAfter.sequence());
     }
     intake = log;
     Thread thread = new Thread(this::run, "pier-inference-audit");
