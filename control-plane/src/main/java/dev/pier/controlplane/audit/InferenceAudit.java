@@ -54,9 +54,10 @@ import tools.jackson.databind.json.JsonMapper;
  * journal, heads file or sink) names the capture and instance sealed last; the log is read from its
  * oldest segment and everything up to that instance is skipped, the rest submitted again. The
  * dispatcher seals in submission order, so nothing before that record is missing and nothing after
- * it was sealed: the chain gets neither duplicates nor gaps. Captures that gave no record (sampled
- * away, shed) before the last stored one are not replayed; after it they are, and sampling may then
- * choose differently.
+ * it was sealed: the chain gets neither duplicates nor gaps. A request without an OIP {@code id}
+ * gets its first record's id as request id, so a replay keeps that too, and with it the sampling
+ * decision (a hash of the request id). Captures that gave no record (sampled away, shed) after the
+ * last stored one are evaluated again, with the same outcome for sampling.
  */
 @Component
 public class InferenceAudit implements SmartLifecycle {
@@ -161,8 +162,13 @@ public class InferenceAudit implements SmartLifecycle {
         }
         release(log, unsettled, trail.settledInferences() - settledBase);
         if (System.nanoTime() - lastForce > FORCE_INTERVAL_NANOS) {
-          log.force();
           lastForce = System.nanoTime();
+          try {
+            log.force();
+          } catch (RuntimeException e) {
+            // Only a power loss could cost what stays unforced; the audit thread carries on.
+            InferenceAudit.log.warn("forcing the audit intake log to disk failed", e);
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -195,7 +201,7 @@ public class InferenceAudit implements SmartLifecycle {
     InferenceCapture capture;
     try {
       capture = CaptureFrames.decode(entry.payload());
-      records = records(capture);
+      records = records(capture, entry.sequence());
     } catch (RuntimeException e) {
       log.error("the inference of intake frame {} could not be audited", entry.sequence(), e);
       return 0;
@@ -254,12 +260,13 @@ public class InferenceAudit implements SmartLifecycle {
   }
 
   /** The records of one capture: one per batch instance, none when sampled away. */
-  List<AuditRecord> records(InferenceCapture capture) {
+  List<AuditRecord> records(InferenceCapture capture, long sequence) {
     String request = render(capture.requestJson());
     String response = render(capture.responseJson());
     String requestId = requestId(request);
     if (requestId == null) {
-      requestId = AuditRecord.newId(capture.time());
+      // Deterministic, like the record ids: a replay keeps the request id and its sampling.
+      requestId = ids.id(capture.time(), sequence, 0);
     }
     AuditRecord template =
         AuditRecord.inference(
