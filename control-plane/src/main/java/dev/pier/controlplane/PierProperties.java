@@ -507,6 +507,12 @@ public record PierProperties(
    * @param signingKey base64 of at least 32 secret bytes: every record's hash is then signed
    *     (HMAC-SHA256); never printed
    * @param defaultPolicy what an endpoint without a policy of its own records
+   * @param intakeMaxSize the disk budget of the intake log ({@code <journal>/intake}), where the
+   *     gateway's captures wait, memory-mapped, until their records are stored; when it is full,
+   *     {@code full-disk} decides as for the journal
+   * @param intakeForcePerRecord force every capture to disk before the request is answered (a power
+   *     loss then loses none); by default the intake is forced once a second, and only a power
+   *     loss, not a killed process, can lose that last second
    */
   public record Audit(
       @DefaultValue("postgresql") AuditSinkKind sink,
@@ -517,7 +523,9 @@ public record PierProperties(
       @DefaultValue("block") FullDiskPolicy fullDisk,
       String node,
       String signingKey,
-      @DefaultValue AuditDefaultPolicy defaultPolicy) {
+      @DefaultValue AuditDefaultPolicy defaultPolicy,
+      @DefaultValue("256MB") DataSize intakeMaxSize,
+      @DefaultValue("false") boolean intakeForcePerRecord) {
 
     public Audit {
       require(sink != null, "pier.audit.sink must be postgresql or elasticsearch");
@@ -554,6 +562,12 @@ public record PierProperties(
             "pier.audit.signing-key must hold at least 32 bytes, but holds " + secret.length);
       }
       require(defaultPolicy != null, "pier.audit.default-policy must be set");
+      require(
+          intakeMaxSize != null && intakeMaxSize.toBytes() >= 2 * INTAKE_SEGMENT_BYTES,
+          "pier.audit.intake-max-size must be at least "
+              + (2 * INTAKE_SEGMENT_BYTES >> 20)
+              + "MB (two intake segments), but is "
+              + intakeMaxSize);
       journalDirectory = absolute(journalDirectory);
     }
 
@@ -568,7 +582,9 @@ public record PierProperties(
           FullDiskPolicy.BLOCK,
           null,
           null,
-          new AuditDefaultPolicy(100, true));
+          new AuditDefaultPolicy(100, true),
+          DataSize.ofMegabytes(256),
+          false);
     }
 
     /** The journal directory under {@code home} unless one is set. */
@@ -584,7 +600,9 @@ public record PierProperties(
               fullDisk,
               node,
               signingKey,
-              defaultPolicy);
+              defaultPolicy,
+              intakeMaxSize,
+              intakeForcePerRecord);
     }
 
     /** The signing key's secret bytes, if one is set. */
@@ -614,12 +632,19 @@ public record PierProperties(
           + (signingKey == null ? "unset" : "***")
           + ", defaultPolicy="
           + defaultPolicy
+          + ", intakeMaxSize="
+          + intakeMaxSize
+          + ", intakeForcePerRecord="
+          + intakeForcePerRecord
           + "]";
     }
   }
 
   /** The journal's segment size; its budget must hold at least one. */
   public static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
+
+  /** The intake log's segment size; its budget must hold at least two. */
+  public static final long INTAKE_SEGMENT_BYTES = 32L << 20;
 
   private static final java.util.regex.Pattern NODE =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");

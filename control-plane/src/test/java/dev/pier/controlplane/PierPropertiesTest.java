@@ -81,6 +81,8 @@ class PierPropertiesTest {
     assertThat(audit.signingSecret()).isEmpty();
     assertThat(audit.defaultPolicy().samplePercent()).isEqualTo(100);
     assertThat(audit.defaultPolicy().capturePayload()).isTrue();
+    assertThat(audit.intakeMaxSize()).isEqualTo(DataSize.ofMegabytes(256));
+    assertThat(audit.intakeForcePerRecord()).isFalse();
     assertThat(audit.elasticsearch().url()).isNull();
     assertThat(audit.elasticsearch().period()).isEqualTo(IndexPeriod.DAY);
     assertThat(audit.elasticsearch().retentionPeriods()).isZero();

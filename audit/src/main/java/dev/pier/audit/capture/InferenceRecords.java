@@ -39,6 +39,19 @@ public final class InferenceRecords {
    */
   public static List<AuditRecord> split(
       AuditRecord template, String requestJson, String responseJson, AuditPolicy policy) {
+    return split(template, requestJson, responseJson, policy, null);
+  }
+
+  /**
+   * {@link #split(AuditRecord, String, String, AuditPolicy)}, with the request id to use when
+   * neither the template nor the request has one (null: a new one).
+   */
+  public static List<AuditRecord> split(
+      AuditRecord template,
+      String requestJson,
+      String responseJson,
+      AuditPolicy policy,
+      String fallbackRequestId) {
     if (template.kind() != AuditKind.INFERENCE) {
       throw new IllegalArgumentException(
           "only inference records are split, not " + template.kind());
@@ -48,7 +61,11 @@ public final class InferenceRecords {
     if (template.requestId() == null) {
       identified =
           template.withRequestId(
-              request.id() != null ? request.id() : AuditRecord.newId(template.time()));
+              request.id() != null
+                  ? request.id()
+                  : fallbackRequestId != null
+                      ? fallbackRequestId
+                      : AuditRecord.newId(template.time()));
     }
     if (!policy.sampled(identified.requestId())) {
       return List.of();

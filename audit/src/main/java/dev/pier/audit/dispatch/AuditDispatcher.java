@@ -46,7 +46,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Restarts.</b> {@link #start} opens the journal (cutting off a write torn by a crash),
  * recovers each stream's head from the journal, the chain-heads file and the sink (the latest
  * wins), and replays what the journal holds before anything new. Records still in the queue when a
- * process dies are lost; records in the journal or the sink are not.
+ * process dies are lost; records in the journal or the sink are not. A submitter that must survive
+ * a crash keeps its own durable copy until {@link #settled} says the dispatcher is done with a
+ * record, and at restart asks {@link #lastStoredId} where to continue (the control plane's intake
+ * log does both).
  *
  * <p><b>Closing.</b> {@link #close} stops accepting, delivers what is queued and journaled for up
  * to {@code closeTimeout}, and leaves the rest in the journal for the next start. It does not close
@@ -76,6 +79,11 @@ public final class AuditDispatcher implements AutoCloseable {
   private volatile boolean halted;
   private volatile long closeDeadline;
   private volatile Map<String, ChainHead> heads;
+  private volatile Map<String, String> storedIds;
+  private final AtomicLong[] settled = new AtomicLong[AuditKind.values().length];
+
+  // Writer thread only: the id of each stream's last sealed record.
+  private final Map<String, String> sealedIds;
 
   /** Records the writer has taken from the queue; set after {@link #busy}. */
   private volatile long taken;
@@ -97,7 +105,7 @@ public final class AuditDispatcher implements AutoCloseable {
       DispatcherSettings settings,
       AuditAlerts alerts,
       Journal journal,
-      Map<String, ChainHead> recoveredHeads,
+      Map<String, ChainHeadsFile.Entry> recovered,
       ExecutorService sinkCalls) {
     this.sink = sink;
     this.settings = settings;
@@ -106,8 +114,21 @@ public final class AuditDispatcher implements AutoCloseable {
     this.journal = journal;
     this.headsFile = new ChainHeadsFile(settings.journalDirectory());
     this.rejectedRecords = new RejectedRecords(settings.journalDirectory());
+    Map<String, ChainHead> recoveredHeads = new HashMap<>();
+    this.sealedIds = new HashMap<>();
+    recovered.forEach(
+        (stream, entry) -> {
+          recoveredHeads.put(stream, entry.head());
+          if (entry.recordId() != null) {
+            sealedIds.put(stream, entry.recordId());
+          }
+        });
     this.chain = new HashChain(recoveredHeads, settings.signingKey());
     this.heads = chain.heads();
+    this.storedIds = Map.copyOf(sealedIds);
+    for (int kind = 0; kind < settled.length; kind++) {
+      settled[kind] = new AtomicLong();
+    }
     this.sinkCalls = sinkCalls;
     this.spooling = !journal.isEmpty();
     this.retryNanos = settings.retryInitial().toNanos();
@@ -138,7 +159,8 @@ public final class AuditDispatcher implements AutoCloseable {
               return thread;
             });
     try {
-      Map<String, ChainHead> recovered = recoverHeads(sink, settings, journal, sinkCalls);
+      Map<String, ChainHeadsFile.Entry> recovered =
+          recoverHeads(sink, settings, journal, sinkCalls);
       AuditDispatcher dispatcher =
           new AuditDispatcher(sink, settings, alerts, journal, recovered, sinkCalls);
       dispatcher.writer.start();
@@ -150,19 +172,35 @@ public final class AuditDispatcher implements AutoCloseable {
     }
   }
 
-  /** The latest of each stream's head as the journal, the heads file and the sink know it. */
-  private static Map<String, ChainHead> recoverHeads(
+  /**
+   * The latest of each stream's head, and its record's id, as the journal, the heads file and the
+   * sink know it.
+   */
+  private static Map<String, ChainHeadsFile.Entry> recoverHeads(
       AuditSink sink, DispatcherSettings settings, Journal journal, ExecutorService sinkCalls)
       throws IOException {
-    Map<String, ChainHead> heads =
+    Map<String, ChainHeadsFile.Entry> heads =
         new HashMap<>(new ChainHeadsFile(settings.journalDirectory()).read());
-    journal.heads().forEach((stream, head) -> heads.merge(stream, head, ChainHead::max));
+    Map<String, String> journalIds = journal.headIds();
+    journal
+        .heads()
+        .forEach(
+            (stream, head) ->
+                heads.merge(
+                    stream,
+                    new ChainHeadsFile.Entry(head, journalIds.get(stream)),
+                    AuditDispatcher::later));
     for (AuditKind kind : AuditKind.values()) {
       String stream = settings.stream(kind);
       Future<Optional<AuditRecord>> last = sinkCalls.submit(() -> sink.last(stream));
       try {
         last.get(settings.sinkTimeout().toNanos(), TimeUnit.NANOSECONDS)
-            .ifPresent(record -> heads.merge(stream, ChainHead.of(record), ChainHead::max));
+            .ifPresent(
+                record ->
+                    heads.merge(
+                        stream,
+                        new ChainHeadsFile.Entry(ChainHead.of(record), record.id()),
+                        AuditDispatcher::later));
       } catch (ExecutionException | TimeoutException e) {
         last.cancel(true);
         LOG.log(
@@ -178,6 +216,13 @@ public final class AuditDispatcher implements AutoCloseable {
       }
     }
     return heads;
+  }
+
+  /** The entry with the later head; the first on a tie, unless it lacks the record id. */
+  private static ChainHeadsFile.Entry later(ChainHeadsFile.Entry one, ChainHeadsFile.Entry other) {
+    long first = one.head().sequence();
+    long second = other.head().sequence();
+    return second > first || (second == first && one.recordId() == null) ? other : one;
   }
 
   /**
@@ -211,6 +256,7 @@ public final class AuditDispatcher implements AutoCloseable {
     }
     if (settings.fullDiskPolicy() == FullDiskPolicy.SHED && record.kind() == AuditKind.INFERENCE) {
       shed(1, "audit queue full");
+      settled[AuditKind.INFERENCE.ordinal()].incrementAndGet();
       return;
     }
     counters.refused.incrementAndGet();
@@ -225,6 +271,25 @@ public final class AuditDispatcher implements AutoCloseable {
   /** Each stream's last sealed record (the expected head when verifying it). */
   public Map<String, ChainHead> heads() {
     return heads;
+  }
+
+  /**
+   * The id of the stream's last record that reached the sink or the journal, so survives this
+   * process; at start, the one recovered from the journal, the heads file or the sink. Empty when
+   * the stream has none or its id is not known (a heads file from an older version).
+   */
+  public Optional<String> lastStoredId(String stream) {
+    return Optional.ofNullable(storedIds.get(stream));
+  }
+
+  /**
+   * How many records of a kind, of those submitted to this dispatcher, it is done with: stored in
+   * the sink or the journal, set aside as refused, or shed. Records are settled in submission
+   * order, so a single submitter of a kind knows that its first {@code settled(kind)} records need
+   * nothing more from it.
+   */
+  public long settled(AuditKind kind) {
+    return settled[kind.ordinal()].get();
   }
 
   /**
@@ -393,6 +458,7 @@ public final class AuditDispatcher implements AutoCloseable {
       return;
     }
     if (deliver(sealed)) {
+      stored(sealed);
       writeHeads();
       return;
     }
@@ -442,6 +508,7 @@ public final class AuditDispatcher implements AutoCloseable {
     }
     if (dropped > 0) {
       shed(dropped, "audit journal full");
+      settled[AuditKind.INFERENCE.ordinal()].addAndGet(dropped);
     }
     return admitted;
   }
@@ -449,7 +516,9 @@ public final class AuditDispatcher implements AutoCloseable {
   private List<AuditRecord> seal(List<AuditRecord> batch) {
     List<AuditRecord> sealed = new ArrayList<>(batch.size());
     for (AuditRecord record : batch) {
-      sealed.add(chain.append(settings.stream(record.kind()), record));
+      AuditRecord placed = chain.append(settings.stream(record.kind()), record);
+      sealedIds.put(placed.stream(), placed.id());
+      sealed.add(placed);
     }
     heads = chain.heads();
     return sealed;
@@ -516,12 +585,14 @@ public final class AuditDispatcher implements AutoCloseable {
         journal.append(sealed);
         counters.journaled.addAndGet(sealed.size());
         updateJournalGauges();
+        stored(sealed);
         writeHeads();
         return;
       } catch (IOException e) {
         LOG.log(System.Logger.Level.ERROR, "audit journal write failed; retrying", e);
         if (closing && System.nanoTime() - closeDeadline >= 0) {
           shed(sealed.size(), "audit journal unwritable at close: " + e.getMessage());
+          countSettled(sealed);
           return;
         }
         waitForRetry();
@@ -588,9 +659,21 @@ public final class AuditDispatcher implements AutoCloseable {
     notify(() -> alerts.recordsShed(count, total, reason));
   }
 
+  /** Sealed records that reached the sink or the journal: their ids are published, then counted. */
+  private void stored(List<AuditRecord> sealed) {
+    storedIds = Map.copyOf(sealedIds);
+    countSettled(sealed);
+  }
+
+  private void countSettled(List<AuditRecord> records) {
+    for (AuditRecord record : records) {
+      settled[record.kind().ordinal()].incrementAndGet();
+    }
+  }
+
   private void writeHeads() {
     try {
-      headsFile.write(chain.heads());
+      headsFile.write(chain.heads(), sealedIds);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "writing the audit chain heads failed", e);
     }

@@ -15,7 +15,8 @@ import java.util.Map;
  * restart continues the chains even while the sink is unreachable. One line per stream: {@code
  * stream sequence hash}. Replaced atomically after every batch that reached the sink or the
  * journal; not forced to disk (a process crash keeps it, and the journal and the sink are consulted
- * too).
+ * too). A fourth field, the head record's id, lets the control plane's intake log find where a
+ * restart continues; files without it are read as before.
  */
 final class ChainHeadsFile {
   private final Path file;
@@ -26,30 +27,41 @@ final class ChainHeadsFile {
     this.temporary = directory.resolve("chain-heads.tmp");
   }
 
-  Map<String, ChainHead> read() throws IOException {
-    Map<String, ChainHead> heads = new HashMap<>();
+  /** A stream's head and the id of its record (null when not known). */
+  record Entry(ChainHead head, String recordId) {}
+
+  Map<String, Entry> read() throws IOException {
+    Map<String, Entry> heads = new HashMap<>();
     if (!Files.exists(file)) {
       return heads;
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (String line : lines) {
       String[] parts = line.split(" ");
-      if (parts.length == 3) {
-        heads.put(parts[0], new ChainHead(parts[0], Long.parseLong(parts[1]), parts[2]));
+      if (parts.length == 3 || parts.length == 4) {
+        heads.put(
+            parts[0],
+            new Entry(
+                new ChainHead(parts[0], Long.parseLong(parts[1]), parts[2]),
+                parts.length == 4 ? parts[3] : null));
       }
     }
     return heads;
   }
 
-  void write(Map<String, ChainHead> heads) throws IOException {
+  void write(Map<String, ChainHead> heads, Map<String, String> recordIds) throws IOException {
     StringBuilder text = new StringBuilder();
     for (ChainHead head : heads.values()) {
       text.append(head.stream())
           .append(' ')
           .append(head.sequence())
           .append(' ')
-          .append(head.hash())
-          .append('\n');
+          .append(head.hash());
+      String id = recordIds.get(head.stream());
+      if (id != null) {
+        text.append(' ').append(id);
+      }
+      text.append('\n');
     }
     Files.writeString(temporary, text, StandardCharsets.UTF_8);
     Files.move(

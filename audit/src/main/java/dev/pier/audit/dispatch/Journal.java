@@ -60,6 +60,7 @@ final class Journal implements Closeable {
   private final FileLock lock;
   private final TreeMap<Long, Long> segmentSizes = new TreeMap<>();
   private final Map<String, ChainHead> heads = new HashMap<>();
+  private final Map<String, String> headIds = new HashMap<>();
   private FileChannel writer;
   private long writerSegment;
   private Position committed;
@@ -167,7 +168,7 @@ final class Journal implements Closeable {
         if (record == null) {
           break;
         }
-        heads.merge(record.stream(), ChainHead.of(record), ChainHead::max);
+        track(record);
         boolean undelivered =
             checkpoint == null
                 || number > checkpoint.segment()
@@ -257,6 +258,11 @@ final class Journal implements Closeable {
     return Map.copyOf(heads);
   }
 
+  /** The id of each stream's head record in {@link #heads()}. */
+  Map<String, String> headIds() {
+    return Map.copyOf(headIds);
+  }
+
   /** The bytes a record takes in the journal. */
   static long frameBytes(AuditRecord record) {
     return HEADER_BYTES + AuditRecordJson.toBytes(record).length;
@@ -311,7 +317,16 @@ final class Journal implements Closeable {
     segmentSizes.put(writerSegment, start + bytes);
     pending += records.size();
     for (AuditRecord record : records) {
-      heads.merge(record.stream(), ChainHead.of(record), ChainHead::max);
+      track(record);
+    }
+  }
+
+  /** Keeps the record as its stream's head if it is the latest the journal has seen. */
+  private void track(AuditRecord record) {
+    ChainHead known = heads.get(record.stream());
+    if (known == null || record.sequence() > known.sequence()) {
+      heads.put(record.stream(), ChainHead.of(record));
+      headIds.put(record.stream(), record.id());
     }
   }
 

@@ -215,6 +215,44 @@ class AuditDispatcherTest {
   }
 
   @Test
+  void theLastStoredIdAndTheSettledCountSayWhatSurvivesTheProcess() throws Exception {
+    AuditDispatcher first = start(settings());
+    assertThat(first.lastStoredId("node-1.inference")).isEmpty();
+    List<AuditRecord> submitted = new ArrayList<>();
+    for (int index = 0; index < 20; index++) {
+      submitted.add(inference(index));
+      first.submit(submitted.get(index));
+    }
+    Await.until(
+        WAIT, "20 inference records settled", () -> first.settled(AuditKind.INFERENCE) == 20);
+    assertThat(first.lastStoredId("node-1.inference")).hasValue(submitted.get(19).id());
+    assertThat(first.settled(AuditKind.ADMIN)).isZero();
+
+    sink.setAvailable(false);
+    for (int index = 20; index < 25; index++) {
+      submitted.add(inference(index));
+      first.submit(submitted.get(index));
+    }
+    Await.until(
+        WAIT,
+        "records journaled while the sink is down count as settled",
+        () -> first.settled(AuditKind.INFERENCE) == 25);
+    assertThat(first.lastStoredId("node-1.inference")).hasValue(submitted.get(24).id());
+    first.halt();
+
+    // From the journal's tail while the sink is down; from the heads file once it is empty.
+    AuditDispatcher fromJournal = start(settings());
+    assertThat(fromJournal.lastStoredId("node-1.inference")).hasValue(submitted.get(24).id());
+    sink.setAvailable(true);
+    assertThat(fromJournal.awaitDelivered(WAIT)).isTrue();
+    fromJournal.close();
+    sink.setAvailable(false);
+    AuditDispatcher fromHeadsFile = start(settings());
+    assertThat(fromHeadsFile.lastStoredId("node-1.inference")).hasValue(submitted.get(24).id());
+    assertThat(fromHeadsFile.settled(AuditKind.INFERENCE)).as("counted per dispatcher").isZero();
+  }
+
+  @Test
   void withShedAFullJournalDropsInferenceRecordsBeforeTheyAreSealed() throws Exception {
     sink.setAvailable(false);
     AuditDispatcher dispatcher =

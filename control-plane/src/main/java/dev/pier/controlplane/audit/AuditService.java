@@ -212,8 +212,9 @@ public class AuditService {
    * The trail's counters.
    *
    * @param node this process's stream prefix
-   * @param waiting gateway captures not yet turned into records
+   * @param waiting gateway captures in the intake log not yet turned into records
    * @param dropped gateway captures not taken (shed, or refused with their request)
+   * @param intakeBytes the disk the intake log's segments take
    * @param heads each stream's head as sealed: sequence and hash
    */
   public record Status(
@@ -230,6 +231,7 @@ public class AuditService {
       long refused,
       int waiting,
       long dropped,
+      long intakeBytes,
       Map<String, ChainHead> heads) {}
 
   @PreAuthorize("hasRole('AUDITOR')")
@@ -252,8 +254,9 @@ public class AuditService {
                     metrics.refused(),
                     inferences.waiting(),
                     inferences.dropped(),
+                    inferences.intakeBytes(),
                     trail.heads()))
         .orElseGet(
-            () -> new Status(trail.node(), false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()));
+            () -> new Status(trail.node(), false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()));
   }
 }

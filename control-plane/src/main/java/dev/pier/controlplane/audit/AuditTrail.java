@@ -1,5 +1,6 @@
 package dev.pier.controlplane.audit;
 
+import dev.pier.audit.AuditKind;
 import dev.pier.audit.AuditRecord;
 import dev.pier.audit.AuditSink;
 import dev.pier.audit.chain.ChainHead;
@@ -62,6 +63,7 @@ public class AuditTrail implements SmartLifecycle {
   private volatile AuditSink sink;
   private volatile AuditDispatcher dispatcher;
   private volatile String node;
+  private volatile String inferenceStream;
 
   AuditTrail(PierProperties properties, DataSource dataSource, Environment environment) {
     this.settings = properties.audit();
@@ -88,6 +90,7 @@ public class AuditTrail implements SmartLifecycle {
       if (signingKey.isPresent()) {
         dispatch = dispatch.withSigningKey(signingKey.get());
       }
+      inferenceStream = dispatch.stream(AuditKind.INFERENCE);
       dispatcher = AuditDispatcher.start(sink, dispatch, new LoggedAlerts());
       log.info(
           "Audit trail on {} as node {}, journal in {}",
@@ -161,6 +164,26 @@ public class AuditTrail implements SmartLifecycle {
   public boolean awaitDelivered(Duration timeout) throws InterruptedException {
     AuditDispatcher running = dispatcher;
     return running != null && running.awaitDelivered(timeout);
+  }
+
+  /**
+   * The id of the last inference record that reached the sink or the journal (recovered at start);
+   * {@link InferenceAudit} continues its intake log after it.
+   */
+  Optional<String> lastStoredInferenceId() {
+    AuditDispatcher running = dispatcher;
+    return running == null ? Optional.empty() : running.lastStoredId(inferenceStream);
+  }
+
+  /** Inference records submitted since the trail started that the dispatcher is done with. */
+  long settledInferences() {
+    AuditDispatcher running = dispatcher;
+    return running == null ? 0 : running.settled(AuditKind.INFERENCE);
+  }
+
+  /** Where the journal, and beside it the intake log, are kept. */
+  Path journalDirectory() {
+    return settings.journalDirectory();
   }
 
   /** The dispatcher's counters; empty while the trail is not running. */

@@ -1,12 +1,12 @@
 package dev.pier.controlplane.audit;
 
 import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * One gateway inference as the request thread hands it to {@link InferenceAudit}: only copies and
- * values, nothing parsed. The payloads are suppliers, called on the audit thread: they decode the
- * copied bytes (REST) or render the request's tensors (gRPC) there, off the caller's thread.
+ * values, nothing parsed. The payloads are bytes ({@link CapturedPayload}): JSON copied from the
+ * request (REST) or the serialized gRPC messages, written to the intake log as they are and
+ * rendered as JSON on the audit thread, off the caller's thread.
  *
  * @param time when the request arrived
  * @param endpoint the endpoint called
@@ -30,8 +30,8 @@ public record InferenceCapture(
     int version,
     String variant,
     String caller,
-    Supplier<String> requestJson,
-    Supplier<String> responseJson,
+    CapturedPayload requestJson,
+    CapturedPayload responseJson,
     int status,
     String error,
     long latencyNanos,

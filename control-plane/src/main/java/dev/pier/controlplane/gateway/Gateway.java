@@ -1,5 +1,6 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.CapturedPayload;
 import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.runtimes.RuntimeAccess;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -134,7 +134,7 @@ class Gateway implements DisposableBean {
               0,
               null,
               caller,
-              utf8(request),
+              CapturedPayload.json(request),
               null,
               e.status(),
               e.getMessage(),
@@ -157,8 +157,8 @@ class Gateway implements DisposableBean {
                 forwarded.version(),
                 forwarded.variant().label(),
                 caller,
-                utf8(request),
-                response == null ? null : utf8(response),
+                CapturedPayload.json(request),
+                CapturedPayload.json(response),
                 answer.status(),
                 answer.status() == 200 ? null : errorOf(answer),
                 System.nanoTime() - start,
@@ -224,10 +224,6 @@ class Gateway implements DisposableBean {
       return ("{\"truncated\":true,\"bytes\":" + length + "}").getBytes(StandardCharsets.US_ASCII);
     }
     return Arrays.copyOf(body, jsonLength);
-  }
-
-  private static Supplier<String> utf8(byte[] bytes) {
-    return () -> new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** A runtime's error answer as text, for the record (its JSON is parsed on the audit thread). */

@@ -1,5 +1,6 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.CapturedPayload;
 import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.scheduler.Routing;
@@ -160,6 +161,13 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       InferenceAudit audit) {
     this.routing = routing;
     this.audit = audit;
+    // The audit thread renders the serialized messages, also those replayed after a restart.
+    audit.renderWith(
+        CapturedPayload.Format.GRPC_INFER_REQUEST,
+        bytes -> GrpcPayloads.request(parse(ModelInferRequest.parser(), bytes)));
+    audit.renderWith(
+        CapturedPayload.Format.GRPC_INFER_RESPONSE,
+        bytes -> GrpcPayloads.response(parse(ModelInferResponse.parser(), bytes)));
     this.channels = channels;
     this.statistics = statistics;
     this.shadows = shadows;
@@ -268,8 +276,8 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
                 lease == null ? 0 : lease.version(),
                 variant,
                 origin.caller(),
-                () -> GrpcPayloads.request(request),
-                message == null ? null : () -> GrpcPayloads.response(message),
+                CapturedPayload.grpc(CapturedPayload.Format.GRPC_INFER_REQUEST, request),
+                CapturedPayload.grpc(CapturedPayload.Format.GRPC_INFER_RESPONSE, message),
                 httpStatus(status.getCode()),
                 status.isOk() ? null : status.getDescription(),
                 System.nanoTime() - start,
@@ -286,6 +294,14 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
         caller == null ? CurrentUser.SYSTEM : caller,
         call == null ? null : call.requestHeaders.get(TRACEPARENT),
         null);
+  }
+
+  private static <M> M parse(com.google.protobuf.Parser<M> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("a captured gRPC message does not parse", e);
+    }
   }
 
   private static final Metadata.Key<String> TRACEPARENT =

@@ -1,5 +1,6 @@
 package dev.pier.controlplane.gateway;
 
+import dev.pier.controlplane.audit.CapturedPayload;
 import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.audit.InferenceCapture;
 import dev.pier.controlplane.scheduler.Routing;
@@ -14,7 +15,6 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +23,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * Copies of requests sent to an endpoint's shadow version, off the caller's thread: the caller's
@@ -186,8 +185,8 @@ final class ShadowTraffic implements AutoCloseable {
       audited(
           origin,
           lease,
-          () -> new String(request, StandardCharsets.UTF_8),
-          response == null ? null : () -> new String(response, StandardCharsets.UTF_8),
+          CapturedPayload.json(request),
+          response == null ? null : CapturedPayload.json(response),
           answer == null ? 502 : answer.status(),
           answer == null
               ? "the shadow's runtime did not answer"
@@ -203,8 +202,8 @@ final class ShadowTraffic implements AutoCloseable {
   private void audited(
       Origin origin,
       Routing.Lease lease,
-      Supplier<String> requestJson,
-      Supplier<String> responseJson,
+      CapturedPayload requestJson,
+      CapturedPayload responseJson,
       int status,
       String error,
       long latencyNanos) {
@@ -288,8 +287,8 @@ final class ShadowTraffic implements AutoCloseable {
               audited(
                   origin,
                   lease,
-                  () -> GrpcPayloads.request(request),
-                  message == null ? null : () -> GrpcPayloads.response(message),
+                  CapturedPayload.grpc(CapturedPayload.Format.GRPC_INFER_REQUEST, request),
+                  CapturedPayload.grpc(CapturedPayload.Format.GRPC_INFER_RESPONSE, message),
                   GrpcGatewayService.httpStatus(status.getCode()),
                   status.isOk() ? null : status.getDescription(),
                   latency);
