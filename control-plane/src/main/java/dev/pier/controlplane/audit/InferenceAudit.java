@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,13 @@ import org.springframework.stereotype.Component;
 public class InferenceAudit implements SmartLifecycle {
   static final Duration OFFER_WAIT = Duration.ofMillis(100);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** How long the audit thread sleeps between reads while captures keep coming. */
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /** For how long after the last capture the thread counts as busy and lingers. */
+  private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private static final long FORCE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final Duration DRAIN_AT_STOP = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(InferenceAudit.class);
@@ -150,6 +158,7 @@ public class InferenceAudit implements SmartLifecycle {
     ArrayDeque<long[]> unsettled = new ArrayDeque<>();
     long lastForce = System.nanoTime();
     long drainDeadline = 0;
+    long lastEntry = System.nanoTime() - BUSY_NANOS;
     try {
       while (true) {
         if (worker != self) {
@@ -160,8 +169,18 @@ public class InferenceAudit implements SmartLifecycle {
             break;
           }
         }
-        IntakeLog.Entry entry = log.next(POLL_NANOS);
+        IntakeLog.Entry entry = log.next(0);
+        if (entry == null) {
+          if (System.nanoTime() - lastEntry < BUSY_NANOS) {
+            // Busy lately: sleep a little and take what came meanwhile, rather than wait on the
+            // log, where every capture appended would wake this thread once more.
+            LockSupport.parkNanos(LINGER_NANOS);
+          } else {
+            entry = log.next(POLL_NANOS);
+          }
+        }
         if (entry != null) {
+          lastEntry = System.nanoTime();
           submitted += submit(entry);
           unsettled.addLast(new long[] {submitted, entry.end()});
         }

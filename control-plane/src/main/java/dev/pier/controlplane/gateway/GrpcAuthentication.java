@@ -10,11 +10,14 @@ import dev.pier.runtime.grpc.proto.ModelReadyRequest;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
@@ -31,12 +34,21 @@ final class GrpcAuthentication implements ServerInterceptor {
   /** The authenticated caller's principal name, in the call's context (for the audit trail). */
   static final Context.Key<String> CALLER = Context.key("pier-caller");
 
+  private static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of(Gateway.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+
   private final GatewayCredentials credentials;
   private final EndpointAccess access;
+  private final Gateway gateway;
 
-  GrpcAuthentication(GatewayCredentials credentials, EndpointAccess access) {
+  /**
+   * @param gateway where a refused inference is put on record (a call refused for its credentials
+   *     is not: its endpoint is in the message, which is not read for a caller without them)
+   */
+  GrpcAuthentication(GatewayCredentials credentials, EndpointAccess access, Gateway gateway) {
     this.credentials = credentials;
     this.access = access;
+    this.gateway = gateway;
   }
 
   @Override
@@ -76,6 +88,18 @@ final class GrpcAuthentication implements ServerInterceptor {
         Optional<String> refusal = refusal(caller, message);
         if (refusal.isPresent()) {
           refused = true;
+          if (message instanceof ModelInferRequest infer) {
+            SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            gateway.refused(
+                infer.getModelName(),
+                caller.name(),
+                403,
+                refusal.get(),
+                headers.get(TRACEPARENT),
+                remote instanceof InetSocketAddress address
+                    ? address.getAddress().getHostAddress()
+                    : null);
+          }
           call.close(Status.PERMISSION_DENIED.withDescription(refusal.get()), new Metadata());
           return;
         }

@@ -61,7 +61,7 @@ public class GrpcGateway implements SmartLifecycle {
                     new GrpcGatewayService(routing, channels, statistics, gateway.shadows(), audit),
                     GrpcGatewayService.CALL_CONTEXT,
                     // Last, so it runs first: nothing is forwarded for a caller it refuses.
-                    new GrpcAuthentication(credentials, access)))
+                    new GrpcAuthentication(credentials, access, gateway)))
             .addService(health.getHealthService())
             .build();
   }

@@ -166,6 +166,21 @@ class GatewayAccessIT {
         .isEqualTo("flowers");
 
     assertThat(stub(analyst).modelInfer(setosa()).getModelName()).isEqualTo("flowers");
+
+    // The refused gRPC inference is on record beside the REST one, with its caller.
+    Awaiting.until(
+        "the viewer's refused gRPC inference on record",
+        WAIT,
+        () ->
+            admin
+                    .get(
+                        "/api/v1/audit/records?endpoint=flowers&outcome=failure"
+                            + "&actor=token:viewer&pageSize=10")
+                    .json()
+                    .get("records")
+                    .size()
+                == 2,
+        () -> admin.get("/api/v1/audit/records?actor=token:viewer").toString());
   }
 
   @Test
