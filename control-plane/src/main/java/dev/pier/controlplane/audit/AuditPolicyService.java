@@ -35,7 +35,6 @@ public class AuditPolicyService {
   private final JdbcClient jdbc;
   private final AdminEvents adminEvents;
   private final CurrentUser currentUser;
-  private final AuditPolicy defaults;
   private final AuditPolicyCache cache;
 
   AuditPolicyService(
@@ -48,7 +47,6 @@ public class AuditPolicyService {
     this.cache = cache;
     this.adminEvents = adminEvents;
     this.currentUser = currentUser;
-    this.defaults = cache.defaults();
   }
 
   /** The endpoint's policy, or the default one when it has none. */
@@ -56,7 +54,7 @@ public class AuditPolicyService {
   @Transactional(readOnly = true)
   public EndpointAuditPolicy get(@NotNull String endpoint) {
     requireEndpoint(endpoint);
-    return view(stored(endpoint).orElse(defaults));
+    return view(stored(endpoint).orElse(cache.defaults()));
   }
 
   /** Replaces the endpoint's policy. */

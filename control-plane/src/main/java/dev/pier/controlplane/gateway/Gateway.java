@@ -172,20 +172,22 @@ class Gateway implements DisposableBean {
   }
 
   /**
-   * Puts an inference refused before it was sent anywhere on record (the caller may not use the
-   * endpoint); the body was not read, so the record has no payload.
+   * Puts an inference refused before it was sent anywhere on record (no valid credentials, or a
+   * caller that may not use the endpoint); the body was not read, so the record has no payload.
    */
   void refused(
+      Instant time,
       String endpoint,
       String caller,
       int status,
       String reason,
+      long latencyNanos,
       String traceparent,
       String sourceAddress) {
     if (audit.recordsAny(endpoint)) {
       audit.capture(
           new InferenceCapture(
-              Instant.now(),
+              time,
               endpoint,
               null,
               0,
@@ -195,7 +197,7 @@ class Gateway implements DisposableBean {
               null,
               status,
               reason,
-              0,
+              latencyNanos,
               traceparent,
               sourceAddress));
     }

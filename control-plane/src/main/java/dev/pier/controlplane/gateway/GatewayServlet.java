@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -93,10 +94,12 @@ final class GatewayServlet extends HttpServlet {
       if (refusal.isPresent()) {
         if (infer) {
           gateway.refused(
+              Instant.now(),
               route.endpoint(),
               currentUser.name(),
               403,
               refusal.get(),
+              0,
               request.getHeader(Gateway.TRACEPARENT),
               request.getRemoteAddr());
           request.setAttribute(RefusedInferences.RECORDED, Boolean.TRUE);

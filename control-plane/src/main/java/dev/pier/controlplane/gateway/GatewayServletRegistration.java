@@ -1,6 +1,5 @@
 package dev.pier.controlplane.gateway;
 
-import dev.pier.controlplane.audit.InferenceAudit;
 import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.security.CurrentUser;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -26,9 +25,9 @@ class GatewayServletRegistration {
 
   /** Before the security chain, so that what it refuses can be put on record after it. */
   @Bean
-  FilterRegistrationBean<RefusedInferences> refusedInferences(InferenceAudit audit) {
+  FilterRegistrationBean<RefusedInferences> refusedInferences(Gateway gateway) {
     FilterRegistrationBean<RefusedInferences> registration =
-        new FilterRegistrationBean<>(new RefusedInferences(audit));
+        new FilterRegistrationBean<>(new RefusedInferences(gateway));
     registration.addUrlPatterns("/v2/*");
     registration.setName("pierRefusedInferences");
     registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);

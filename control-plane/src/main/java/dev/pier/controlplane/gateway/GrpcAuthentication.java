@@ -18,6 +18,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -91,10 +92,12 @@ final class GrpcAuthentication implements ServerInterceptor {
           if (message instanceof ModelInferRequest infer) {
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
             gateway.refused(
+                Instant.now(),
                 infer.getModelName(),
                 caller.name(),
                 403,
                 refusal.get(),
+                0,
                 headers.get(TRACEPARENT),
                 remote instanceof InetSocketAddress address
                     ? address.getAddress().getHostAddress()

@@ -1,23 +1,25 @@
 package dev.pier.controlplane.gateway;
 
-import dev.pier.controlplane.audit.InferenceAudit;
-import dev.pier.controlplane.audit.InferenceCapture;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Puts inference requests the security chain refused (401: no valid credentials; 403: a caller that
  * may not infer) on record, so the audit trail holds every attempt, not only those served. It runs
- * before the security chain and looks at the answer after it. The body of a refused request is
- * never read, so the record has no payload; the gateway's own refusals (an endpoint the caller may
- * not use) are recorded by the gateway, which knows the caller.
+ * before the security chain and looks at the answer after it, through {@link Gateway#refused}. The
+ * body of a refused request is never read, so the record has no payload; the gateway's own refusals
+ * (an endpoint the caller may not use) are recorded by the gateway, which knows the caller. A plain
+ * filter rather than a once-per-request one: it is on every gateway request, and registered for
+ * request dispatches only, it needs no request attribute to mark itself.
  */
-final class RefusedInferences extends OncePerRequestFilter {
+final class RefusedInferences extends HttpFilter {
+  private static final long serialVersionUID = 1L;
+
   /** Set on a request whose refusal the gateway recorded itself. */
   static final String RECORDED = RefusedInferences.class.getName() + ".recorded";
 
@@ -30,21 +32,20 @@ final class RefusedInferences extends OncePerRequestFilter {
    */
   static final String REFUSED_CALLER = "refused-caller";
 
-  private final InferenceAudit audit;
+  private final transient Gateway gateway;
 
-  RefusedInferences(InferenceAudit audit) {
-    this.audit = audit;
+  RefusedInferences(Gateway gateway) {
+    this.gateway = gateway;
   }
 
   @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getMethod().equals("POST") || !request.getRequestURI().endsWith("/infer");
-  }
-
-  @Override
-  protected void doFilterInternal(
+  protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    if (!request.getMethod().equals("POST") || !request.getRequestURI().endsWith("/infer")) {
+      chain.doFilter(request, response);
+      return;
+    }
     Instant time = Instant.now();
     long start = System.nanoTime();
     chain.doFilter(request, response);
@@ -53,23 +54,16 @@ final class RefusedInferences extends OncePerRequestFilter {
       return;
     }
     String endpoint = GatewayServlet.endpointOf(request);
-    if (endpoint == null || !audit.recordsAny(endpoint)) {
-      return;
+    if (endpoint != null) {
+      gateway.refused(
+          time,
+          endpoint,
+          status == 401 ? ANONYMOUS : REFUSED_CALLER,
+          status,
+          status == 401 ? "no valid credentials" : "the caller may not run inferences",
+          System.nanoTime() - start,
+          request.getHeader(Gateway.TRACEPARENT),
+          request.getRemoteAddr());
     }
-    audit.capture(
-        new InferenceCapture(
-            time,
-            endpoint,
-            null,
-            0,
-            null,
-            status == 401 ? ANONYMOUS : REFUSED_CALLER,
-            null,
-            null,
-            status,
-            status == 401 ? "no valid credentials" : "the caller may not run inferences",
-            System.nanoTime() - start,
-            request.getHeader(Gateway.TRACEPARENT),
-            request.getRemoteAddr()));
   }
 }

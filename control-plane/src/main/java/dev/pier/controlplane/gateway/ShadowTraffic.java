@@ -186,7 +186,7 @@ final class ShadowTraffic implements AutoCloseable {
           origin,
           lease,
           CapturedPayload.json(request),
-          response == null ? null : CapturedPayload.json(response),
+          CapturedPayload.json(response),
           answer == null ? 502 : answer.status(),
           answer == null
               ? "the shadow's runtime did not answer"
