@@ -42,6 +42,10 @@ import java.util.regex.Pattern;
  * gateway without a shadow in one run; what the shadow recorded (answers, errors, agreement with
  * the primary, copies dropped) is read from the rollout's comparison after each row.
  *
+ * <p>The {@code relay} path is the floor of any second hop on this machine: the direct request sent
+ * through {@link RelayProxy}, a child JVM that passes bytes on and does nothing a gateway does. Its
+ * row's control-plane CPU column is the relay's CPU.
+ *
  * <p>The {@code gateway-unaudited} path is the gateway path with the endpoint's audit policy at 0 %
  * ({@code PUT /api/v1/endpoints/{e}/audit-policy}) during its rows, restored to every request with
  * payloads after them: auditing on against off in one run, on the same process. Each gateway row
@@ -54,6 +58,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   enum Mode implements Harness.Route {
     IN_PROCESS,
     DIRECT,
+    RELAY,
     GATEWAY,
     GATEWAY_UNAUDITED,
     GATEWAY_SHADOW;
@@ -63,6 +68,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       return switch (this) {
         case IN_PROCESS -> "in-process ORT";
         case DIRECT -> "runtime direct, REST JSON";
+        case RELAY -> "byte relay → runtime, REST JSON";
         case GATEWAY -> "gateway → runtime, REST JSON";
         case GATEWAY_UNAUDITED -> "gateway → runtime, REST JSON, audit off";
         case GATEWAY_SHADOW -> "gateway → runtime, REST JSON, shadow 100 %";
@@ -117,7 +123,7 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
       defaults.put("runtime-jar", "serving-runtime/target/pier-runtime.jar");
       defaults.put("models-dir", "examples/target/model-repository");
       // Also "gateway+shadow": the gateway with a shadow of the same model at 100 %.
-      defaults.put("paths", "in-process,direct,gateway,gateway-unaudited");
+      defaults.put("paths", "in-process,direct,relay,gateway,gateway-unaudited");
       // Start-up of pier.jar (embedded PostgreSQL, migrations, the runtime) and each model's load.
       defaults.put("startup-timeout", "180s");
       Harness.Plan.defaults(defaults, "benchmarks/target/gateway-results.md");
@@ -162,6 +168,8 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
   private final List<ShadowRecord> shadowRecords = new ArrayList<>();
   private InProcessModels inProcess;
   private ChildProcess pier;
+  private ChildProcess relay;
+  private int relayPort;
   private ProcessHandle runtime;
   private int pierPort;
   private int runtimePort;
@@ -233,9 +241,27 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     System.out.println(
         "runtime: " + restUrl + " pid " + runtime.pid() + "; control plane pid " + pier.pid());
 
+    if (options.routes().contains(Mode.RELAY)) {
+      startRelay(java);
+    }
     if (options.routes().contains(Mode.IN_PROCESS)) {
       inProcess = new InProcessModels(options.modelsDirectory(), plan.models());
     }
+  }
+
+  private void startRelay(String java) throws IOException, InterruptedException {
+    List<String> command =
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            RelayProxy.class.getName(),
+            "--upstream-port",
+            Integer.toString(runtimePort));
+    relay = ChildProcess.start("relay", command, workDirectory.resolve("relay.log"));
+    String ready = relay.awaitLine(l -> l.startsWith("relay listening:"), Duration.ofMinutes(1));
+    relayPort = Integer.parseInt(ready.substring(ready.indexOf("http=") + "http=".length()).trim());
+    System.out.println("relay: http=" + relayPort + " → runtime " + runtimePort);
   }
 
   /**
@@ -489,7 +515,16 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
 
   /** The port and the complete HTTP request of a path; the body is the same on both. */
   private int port(Mode route) {
-    return route == Mode.DIRECT ? runtimePort : pierPort;
+    return switch (route) {
+      case DIRECT -> runtimePort;
+      case RELAY -> relayPort;
+      default -> pierPort;
+    };
+  }
+
+  /** Paths that send the runtime's own request: directly, or through the relay. */
+  private static boolean runtimeRequest(Mode route) {
+    return route == Mode.DIRECT || route == Mode.RELAY;
   }
 
   private byte[] httpRequest(Workload workload, Mode route) {
@@ -497,13 +532,13 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
     // The runtime serves the registry's model name and version; the gateway the endpoint's name
     // (and forwards to exactly that versioned path).
     String path =
-        route != Mode.DIRECT
-            ? "/v2/models/" + model + "/infer"
-            : "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer";
+        runtimeRequest(route)
+            ? "/v2/models/" + model + "/versions/" + versions.get(model) + "/infer"
+            : "/v2/models/" + model + "/infer";
     // Each path carries what its callers would: the runtime's token when calling it directly, an
     // API token when calling the gateway.
     return workload.httpRequest(
-        port(route), path, route == Mode.DIRECT ? "Bearer " + RUNTIME_TOKEN : authorization);
+        port(route), path, runtimeRequest(route) ? "Bearer " + RUNTIME_TOKEN : authorization);
   }
 
   @Override
@@ -619,13 +654,16 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
         warmup,
         duration,
         runtime,
-        pier.handle());
+        route == Mode.RELAY ? relay.handle() : pier.handle());
   }
 
   @Override
   void stop() {
     if (inProcess != null) {
       inProcess.close();
+    }
+    if (relay != null) {
+      relay.close();
     }
     if (pier != null) {
       // SIGTERM: the control plane stops its runtime and its database itself; whatever it started
@@ -657,7 +695,47 @@ public final class GatewayBenchmark extends Harness<GatewayBenchmark.Mode> {
    */
   @Override
   String sections() {
-    return auditSection() + shadowSection();
+    return relaySection() + auditSection() + shadowSection();
+  }
+
+  /**
+   * What any second hop costs on this machine (the relay against direct calls), and the gateway
+   * against that floor, per model and concurrency.
+   */
+  private String relaySection() {
+    StringBuilder out = new StringBuilder();
+    for (String model : plan.models()) {
+      for (int concurrency : plan.concurrency()) {
+        LoadRunner.Result direct = find(model, Mode.DIRECT, concurrency);
+        LoadRunner.Result relayed = find(model, Mode.RELAY, concurrency);
+        if (direct == null || relayed == null || direct.throughput() == 0) {
+          continue;
+        }
+        LoadRunner.Result gateway = find(model, Mode.GATEWAY_UNAUDITED, concurrency);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %.2f× | %s | %+.0f |%n",
+                model,
+                concurrency,
+                relayed.throughput() / direct.throughput(),
+                gateway == null || relayed.throughput() == 0
+                    ? "–"
+                    : String.format(
+                        Locale.ROOT, "%.2f×", gateway.throughput() / relayed.throughput()),
+                (relayed.p50Nanos() - direct.p50Nanos()) / 1e3));
+      }
+    }
+    if (out.isEmpty()) {
+      return "";
+    }
+    return "\n## The floor of a second hop\n\n"
+        + "The byte relay (no authentication, routing, metrics or audit) against calling the"
+        + " runtime directly, and the unaudited gateway against the relay.\n\n"
+        + "| Model | Concurrency | Relay / direct throughput | Gateway (audit off) / relay"
+        + " throughput | Relay p50 − direct p50 (µs) |\n"
+        + "|---|---:|---:|---:|---:|\n"
+        + out;
   }
 
   /** Audit on against off, and the sink's ingestion rate, per model and concurrency. */

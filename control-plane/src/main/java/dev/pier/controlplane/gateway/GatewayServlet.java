@@ -2,6 +2,7 @@ package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.PierPrincipal;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -61,6 +62,17 @@ final class GatewayServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    serve(request, response, currentUser.principal());
+  }
+
+  /**
+   * Answers a gateway request on behalf of {@code caller}, the principal its credentials stand for
+   * (empty: none): from {@link #service} after the security filter chain, or straight from {@link
+   * BearerGatewayRequests}, which skips that chain for requests it can authenticate itself.
+   */
+  void serve(
+      HttpServletRequest request, HttpServletResponse response, Optional<PierPrincipal> caller)
+      throws IOException {
     String method = request.getMethod();
     try {
       if (isHealth(request)) {
@@ -87,16 +99,16 @@ final class GatewayServlet extends HttpServlet {
       // The security filter chain let only authenticated callers this far; which endpoint they
       // may use is known only here.
       Optional<String> refusal =
-          currentUser
-              .principal()
-              .map(caller -> access.refusal(caller, route.endpoint(), infer))
+          caller
+              .map(principal -> access.refusal(principal, route.endpoint(), infer))
               .orElse(Optional.of("this needs credentials"));
+      String callerName = caller.map(PierPrincipal::name).orElse(CurrentUser.SYSTEM);
       if (refusal.isPresent()) {
         if (infer) {
           gateway.refused(
               Instant.now(),
               route.endpoint(),
-              currentUser.name(),
+              callerName,
               403,
               refusal.get(),
               0,
@@ -127,7 +139,7 @@ final class GatewayServlet extends HttpServlet {
                 request.getContentType(),
                 request.getHeader(Gateway.HEADER_LENGTH),
                 request::getHeader,
-                currentUser.name(),
+                callerName,
                 request.getRemoteAddr());
         answer = forwarded.answer();
         response.setHeader(TARGET_HEADER, forwarded.variant().label());

@@ -2,14 +2,18 @@ package dev.pier.controlplane.gateway;
 
 import dev.pier.controlplane.endpoints.EndpointAccess;
 import dev.pier.controlplane.security.CurrentUser;
+import dev.pier.controlplane.security.GatewayCredentials;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
- * Registers the gateway's servlet on {@code /v2/*}, beside Spring MVC's dispatcher on {@code /}.
+ * Registers the gateway's servlet on {@code /v2/*}, beside Spring MVC's dispatcher on {@code /},
+ * and the two filters in front of it: {@link BearerGatewayRequests} first of all, {@link
+ * RefusedInferences} just before the security chain.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayServletRegistration {
@@ -20,6 +24,19 @@ class GatewayServletRegistration {
         new ServletRegistrationBean<>(new GatewayServlet(gateway, currentUser, access), "/v2/*");
     registration.setName("pierGateway");
     registration.setLoadOnStartup(1);
+    return registration;
+  }
+
+  /** Ahead of every other filter: what it takes, no other filter sees. */
+  @Bean
+  FilterRegistrationBean<BearerGatewayRequests> bearerGatewayRequests(
+      GatewayCredentials credentials, ServletRegistrationBean<GatewayServlet> gatewayServlet) {
+    FilterRegistrationBean<BearerGatewayRequests> registration =
+        new FilterRegistrationBean<>(
+            new BearerGatewayRequests(credentials, gatewayServlet.getServlet()));
+    registration.addUrlPatterns("/v2/*");
+    registration.setName("pierBearerGatewayRequests");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
 

@@ -234,6 +234,34 @@ class GatewayAccessIT {
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
 
+  /**
+   * A bearer token on a plain model path is checked by the gateway itself, past the servlet filter
+   * chain; an {@code Origin} header or a percent-encoded path takes the chain. Callers see no
+   * difference.
+   */
+  @Test
+  @Order(5)
+  void bearerCallersAreAnsweredAlikePastOrThroughTheFilterChain() {
+    Response straight = analyst.postJson(INFER, SETOSA);
+    Response withOrigin = analyst.postJson(INFER, SETOSA, "Origin", "https://app.example.com");
+    Response encoded = analyst.postJson("/v2/models/flow%65rs/infer", SETOSA);
+    for (Response answer : List.of(straight, withOrigin, encoded)) {
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+      assertThat(answer.header("Pier-Target")).isEqualTo("stable");
+      assertThat(answer.json().get("outputs")).isEqualTo(straight.json().get("outputs"));
+    }
+
+    Response refusedStraight = viewer.postJson(INFER, SETOSA);
+    Response refusedThrough = viewer.postJson(INFER, SETOSA, "Origin", "https://app.example.com");
+    for (Response answer : List.of(refusedStraight, refusedThrough)) {
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+      assertThat(answer.json().get("error").asString()).contains("ANALYST");
+    }
+    Response wrongStraight = admin.withBearer("pier_not-a-token").postJson(INFER, SETOSA);
+    assertThat(wrongStraight.status()).isEqualTo(401);
+    assertThat(wrongStraight.header("WWW-Authenticate")).startsWith("Bearer");
+  }
+
   private static GRPCInferenceServiceBlockingStub stub(ApiClient caller) {
     return stub(caller.authorization());
   }
