@@ -104,6 +104,13 @@ public final class SearchTerms {
       while (index < end && terms.size() < maxTerms) {
         char c = text.charAt(index);
         if (c < 0x80) {
+          if (numbersLeft == 0 && isAsciiDigit(c) && word.isEmpty()) {
+            int after = skipNumbers(text, index, end);
+            if (after > index) {
+              index = after;
+              continue;
+            }
+          }
           if (isAsciiWordChar(c) && word.isEmpty()) {
             int runEnd = index + 1;
             while (runEnd < end && isAsciiWordChar(text.charAt(runEnd))) {
@@ -141,6 +148,67 @@ public final class SearchTerms {
       if (terms.size() < maxTerms) {
         flush();
       }
+    }
+
+    /**
+     * Where a stretch of JSON numbers starting at {@code start} (at a digit, after a non-word
+     * character) ends: numbers ({@code 12}, {@code -0.5}, {@code 1.5e-3}) and the commas, brackets
+     * and blanks between them, up to the last number not followed by a letter, a digit or any
+     * non-ASCII character. Tokenizing that stretch would give number words only, none of which is
+     * kept once {@link #numbersLeft} is 0; a tensor's data is read here at a few comparisons a
+     * character.
+     */
+    private static int skipNumbers(String text, int start, int end) {
+      int kept = start;
+      int index = start;
+      while (index < end) {
+        char c = text.charAt(index);
+        if (c == '-' && index + 1 < end && isAsciiDigit(text.charAt(index + 1))) {
+          c = text.charAt(++index);
+        }
+        if (!isAsciiDigit(c)) {
+          return kept;
+        }
+        index = digits(text, index, end);
+        if (index < end && text.charAt(index) == '.') {
+          int fraction = digits(text, index + 1, end);
+          if (fraction == index + 1) {
+            return kept;
+          }
+          index = fraction;
+        }
+        if (index < end && (text.charAt(index) == 'e' || text.charAt(index) == 'E')) {
+          int exponent = index + 1;
+          if (exponent < end && (text.charAt(exponent) == '+' || text.charAt(exponent) == '-')) {
+            exponent++;
+          }
+          int digitsEnd = digits(text, exponent, end);
+          if (digitsEnd == exponent) {
+            return kept;
+          }
+          index = digitsEnd;
+        }
+        if (index < end && (isAsciiWordChar(text.charAt(index)) || text.charAt(index) >= 0x80)) {
+          return kept; // part of a longer word, such as 12abc
+        }
+        kept = index;
+        while (index < end && isNumberSeparator(text.charAt(index))) {
+          index++;
+        }
+      }
+      return kept;
+    }
+
+    private static int digits(String text, int start, int end) {
+      int index = start;
+      while (index < end && isAsciiDigit(text.charAt(index))) {
+        index++;
+      }
+      return index;
+    }
+
+    private static boolean isNumberSeparator(char c) {
+      return c == ',' || c == ' ' || c == '[' || c == ']' || c == '\n' || c == '\r' || c == '\t';
     }
 
     /** A whole word of ASCII letters and digits, {@code text[start, end)}. */

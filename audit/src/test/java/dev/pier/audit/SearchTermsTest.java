@@ -75,6 +75,29 @@ class SearchTermsTest {
   }
 
   @Test
+  void wordsBetweenNumbersAreKeptAfterTheNumberWordsRunOut() {
+    StringBuilder data = new StringBuilder();
+    for (int index = 0; index < SearchTerms.MAX_PAYLOAD_NUMBERS; index++) {
+      data.append(2000 + index).append(", ");
+    }
+    String inputs =
+        "[{\"data\":["
+            + data
+            + "-3.5e-2, 0.25, [1E+5, 7]], \"tags\":[12abc, 1.5E+3x, 4.x, 7é, 0x1F],"
+            + " \"strings\":[\"eel\", true, false, \"9 lives\"]}]";
+    AuditRecord record =
+        AuditRecord.inference(T0, "req-1", "iris", "bob", Outcome.SUCCESS, 200, Duration.ZERO)
+            .withPayload(inputs, null);
+
+    List<String> terms = SearchTerms.of(record);
+
+    assertThat(terms)
+        .contains("data", "tags", "12abc", "3x", "x", "7é", "0x1f", "eel", "true", "lives")
+        .contains("2000", String.valueOf(2000 + SearchTerms.MAX_PAYLOAD_NUMBERS - 1))
+        .doesNotContain("3", "5e", "25", "1e", "9", "1");
+  }
+
+  @Test
   void businessKeysAreNameEqualsValue() {
     assertThat(SearchTerms.businessKeyTerms(TestRecords.everything(T0)))
         .containsExactly("customer_id=C-42", "order=a=b");

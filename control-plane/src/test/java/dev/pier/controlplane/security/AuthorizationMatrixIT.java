@@ -279,6 +279,12 @@ class AuthorizationMatrixIT {
     Response call = admin.get("/api/v1/models", "Origin", CORS_ORIGIN);
     assertThat(call.status()).isEqualTo(200);
     assertThat(call.header("Access-Control-Allow-Origin")).isEqualTo(CORS_ORIGIN);
+    assertThat(call.header("Access-Control-Expose-Headers"))
+        .as(
+            "what a browser script may read of an answer: ETag for If-Match, the audit export's count")
+        .contains("ETag")
+        .contains("X-Total-Count")
+        .contains("Pier-Target");
     Response otherCall = admin.get("/api/v1/models", "Origin", "https://elsewhere.example.com");
     assertThat(otherCall.header("Access-Control-Allow-Origin")).isNull();
   }

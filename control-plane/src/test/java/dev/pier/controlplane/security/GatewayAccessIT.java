@@ -220,6 +220,13 @@ class GatewayAccessIT {
     ApiClient anonymous = admin.anonymous();
     assertThat(anonymous.get("/v2/health/live").status()).isEqualTo(200);
     assertThat(anonymous.get("/v2/health/ready").status()).isEqualTo(200);
+    Response server = anonymous.get("/v2");
+    assertThat(server.status()).as(server.toString()).isEqualTo(200);
+    assertThat(server.json().get("name").asString()).isEqualTo("pier-gateway");
+    assertThat(server.json().get("extensions").get(0).asString()).isEqualTo("health");
+    Response posted = anonymous.postJson("/v2", "{}");
+    assertThat(posted.status()).as(posted.toString()).isEqualTo(405);
+    assertThat(posted.json().get("error").asString()).contains("POST");
 
     GRPCInferenceServiceBlockingStub withoutCredentials =
         GRPCInferenceServiceGrpc.newBlockingStub(channel);
