@@ -91,7 +91,16 @@ final class PostgresQuery {
   }
 
   PreparedStatement prepare(Connection connection) throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql.toString());
+    return prepare(connection, "");
+  }
+
+  /** {@code EXPLAIN} of the statement: which indexes PostgreSQL would use for it. */
+  PreparedStatement explain(Connection connection) throws SQLException {
+    return prepare(connection, "EXPLAIN ");
+  }
+
+  private PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(prefix + sql);
     try {
       for (int index = 0; index < parameters.size(); index++) {
         parameters.get(index).bind(connection, statement, index + 1);
@@ -117,10 +126,15 @@ final class PostgresQuery {
     equal("version", query.version());
     equal("actor", query.actor());
     equal("action", query.action());
+    if (query.action() != null && !query.action().equals(AuditRecord.INFER)) {
+      // The predicate of the partial index on action (V10), implied by the equality above
+      sql.append(" AND action <> '").append(AuditRecord.INFER).append('\'');
+    }
     equal("outcome", query.outcome() == null ? null : query.outcome().name());
     equal("request_id", query.requestId());
     if (query.businessKeyTerm() != null) {
       contains("business_keys", List.of(query.businessKeyTerm()));
+      sql.append(" AND cardinality(business_keys) > 0"); // the partial GIN index's predicate
     }
     List<String> words = SearchTerms.ofText(query.text());
     if (!words.isEmpty()) {
