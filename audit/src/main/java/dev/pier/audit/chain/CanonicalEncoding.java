@@ -1,10 +1,10 @@
 package dev.pier.audit.chain;
 
 import dev.pier.audit.AuditRecord;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -21,28 +21,55 @@ final class CanonicalEncoding {
   static final byte VERSION = 1;
   private static final byte[] PREFIX = "pier-audit-record".getBytes(StandardCharsets.US_ASCII);
 
-  private final MessageDigest digest;
-  private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
+  /** One digest per thread: looking one up costs about as much as hashing a small record. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is unavailable", e);
+            }
+          });
 
-  private CanonicalEncoding(MessageDigest digest) {
-    this.digest = digest;
+  /**
+   * The encoding so far. It is hashed in one update at the end: the digest's per-call overhead on
+   * some thirty fields of a few bytes each cost more than hashing the bytes themselves.
+   */
+  private byte[] bytes;
+
+  private int length;
+
+  private CanonicalEncoding(int capacity) {
+    this.bytes = new byte[capacity];
   }
 
   /** SHA-256 of the record's encoding, with its own stream, sequence and previous hash. */
   static byte[] sha256(AuditRecord record) {
-    CanonicalEncoding encoding;
-    try {
-      encoding = new CanonicalEncoding(MessageDigest.getInstance("SHA-256"));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
+    CanonicalEncoding encoding = new CanonicalEncoding(256 + approximateLength(record));
     encoding.encode(record);
-    return encoding.digest.digest();
+    MessageDigest digest = SHA_256.get();
+    digest.update(encoding.bytes, 0, encoding.length);
+    return digest.digest();
+  }
+
+  /** The characters of the long fields, a first guess at the encoding's size. */
+  private static int approximateLength(AuditRecord record) {
+    return length(record.inputs())
+        + length(record.outputs())
+        + length(record.before())
+        + length(record.after())
+        + length(record.error());
+  }
+
+  private static int length(String value) {
+    return value == null ? 0 : value.length();
   }
 
   private void encode(AuditRecord record) {
-    digest.update(PREFIX);
-    digest.update(VERSION);
+    append(PREFIX);
+    ensure(1);
+    bytes[length++] = VERSION;
     string(record.id());
     string(record.stream());
     longValue(record.sequence());
@@ -60,9 +87,9 @@ final class CanonicalEncoding {
     string(record.outcome().name());
     intValue(record.status());
     if (record.latency() == null) {
-      digest.update((byte) 0);
+      bool(false);
     } else {
-      digest.update((byte) 1);
+      bool(true);
       longValue(record.latency().toNanos());
     }
     string(record.before());
@@ -89,24 +116,39 @@ final class CanonicalEncoding {
       intValue(-1);
       return;
     }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    intValue(bytes.length);
-    digest.update(bytes);
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    intValue(utf8.length);
+    append(utf8);
   }
 
   private void bool(boolean value) {
-    digest.update(value ? (byte) 1 : (byte) 0);
+    ensure(1);
+    bytes[length++] = value ? (byte) 1 : (byte) 0;
   }
 
   private void intValue(int value) {
-    scratch.clear();
-    scratch.putInt(value);
-    digest.update(scratch.array(), 0, Integer.BYTES);
+    ensure(Integer.BYTES);
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      bytes[length++] = (byte) (value >>> shift);
+    }
   }
 
   private void longValue(long value) {
-    scratch.clear();
-    scratch.putLong(value);
-    digest.update(scratch.array(), 0, Long.BYTES);
+    ensure(Long.BYTES);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[length++] = (byte) (value >>> shift);
+    }
+  }
+
+  private void append(byte[] more) {
+    ensure(more.length);
+    System.arraycopy(more, 0, bytes, length, more.length);
+    length += more.length;
+  }
+
+  private void ensure(int more) {
+    if (length + more > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+    }
   }
 }

@@ -43,6 +43,35 @@ class HashChainTest {
     assertThat(a1.signature()).isNull();
   }
 
+  /**
+   * Records sealed by earlier releases must still verify: the encoding of version 1 never changes.
+   * The hashes are what the first release computed for these records.
+   */
+  @Test
+  void theEncodingOfVersionOneNeverChanges() {
+    HashChain chain = new HashChain(Map.of(), Optional.empty());
+    AuditRecord everything =
+        chain.append(
+            "pinned", withId(TestRecords.everything(T0), "01936a4e-0000-7000-8000-000000000001"));
+    AuditRecord admin =
+        chain.append(
+            "pinned",
+            withId(
+                TestRecords.admin(T0.plusNanos(1_000), "ädmin", "endpoint.update", "e/ï"),
+                "01936a4e-0000-7000-8000-000000000002"));
+
+    assertThat(everything.hash())
+        .isEqualTo("f404c9e908c027c3b01643ed539b63dd58c8a547e4ddf643710655dcf803ca1e");
+    assertThat(admin.hash())
+        .isEqualTo("bedc6b5bfac560fe23d757b20fc3cbe27c8892a308aebcfd2d7e746b195b053e");
+  }
+
+  private static AuditRecord withId(AuditRecord record, String id) {
+    ObjectNode json =
+        (ObjectNode) AuditRecordJson.mapper().readTree(AuditRecordJson.toBytes(record));
+    return AuditRecordJson.fromJson(json.put("id", id).toString());
+  }
+
   @Test
   void aChainContinuesFromTheHeadItIsGiven() {
     HashChain first = new HashChain(Map.of(), Optional.empty());
