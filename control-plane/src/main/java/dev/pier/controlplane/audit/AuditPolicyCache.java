@@ -39,7 +39,8 @@ class AuditPolicyCache {
     if (!loaded) {
       load();
     }
-    return policies.getOrDefault(endpoint, defaults);
+    // null: an inference refused before its endpoint was known (gRPC without credentials)
+    return endpoint == null ? defaults : policies.getOrDefault(endpoint, defaults);
   }
 
   /** A change to an endpoint's policy has committed. */

@@ -43,8 +43,8 @@ final class GrpcAuthentication implements ServerInterceptor {
   private final Gateway gateway;
 
   /**
-   * @param gateway where a refused inference is put on record (a call refused for its credentials
-   *     is not: its endpoint is in the message, which is not read for a caller without them)
+   * @param gateway where a refused inference is put on record (one refused for its credentials
+   *     without its endpoint: that is in the message, which is not read for a caller without them)
    */
   GrpcAuthentication(GatewayCredentials credentials, EndpointAccess access, Gateway gateway) {
     this.credentials = credentials;
@@ -61,13 +61,25 @@ final class GrpcAuthentication implements ServerInterceptor {
     }
     Optional<PierPrincipal> caller = credentials.authenticate(headers.get(AUTHORIZATION));
     if (caller.isEmpty()) {
-      call.close(
-          Status.UNAUTHENTICATED.withDescription(
-              headers.get(AUTHORIZATION) == null
-                  ? "this needs credentials: 'authorization: Bearer <API token or OIDC access"
-                      + " token>' metadata"
-                  : "the credentials are not valid (wrong, expired or revoked)"),
-          new Metadata());
+      String reason =
+          headers.get(AUTHORIZATION) == null
+              ? "this needs credentials: 'authorization: Bearer <API token or OIDC access"
+                  + " token>' metadata"
+              : "the credentials are not valid (wrong, expired or revoked)";
+      if (method.equals(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())) {
+        // On record like REST's refusals, but without an endpoint: it is named in the message,
+        // which is not read (nor its up to 64 MiB parsed) for a caller without credentials.
+        gateway.refused(
+            Instant.now(),
+            null,
+            RefusedInferences.ANONYMOUS,
+            401,
+            reason,
+            0,
+            headers.get(TRACEPARENT),
+            remoteAddress(call));
+      }
+      call.close(Status.UNAUTHENTICATED.withDescription(reason), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(
@@ -90,7 +102,6 @@ final class GrpcAuthentication implements ServerInterceptor {
         if (refusal.isPresent()) {
           refused = true;
           if (message instanceof ModelInferRequest infer) {
-            SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
             gateway.refused(
                 Instant.now(),
                 infer.getModelName(),
@@ -99,9 +110,7 @@ final class GrpcAuthentication implements ServerInterceptor {
                 refusal.get(),
                 0,
                 headers.get(TRACEPARENT),
-                remote instanceof InetSocketAddress address
-                    ? address.getAddress().getHostAddress()
-                    : null);
+                remoteAddress(call));
           }
           call.close(Status.PERMISSION_DENIED.withDescription(refusal.get()), new Metadata());
           return;
@@ -116,6 +125,13 @@ final class GrpcAuthentication implements ServerInterceptor {
         }
       }
     };
+  }
+
+  private static String remoteAddress(ServerCall<?, ?> call) {
+    SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    return remote instanceof InetSocketAddress address
+        ? address.getAddress().getHostAddress()
+        : null;
   }
 
   private Optional<String> refusal(PierPrincipal caller, Object message) {

@@ -167,6 +167,26 @@ class GatewayAccessIT {
 
     assertThat(stub(analyst).modelInfer(setosa()).getModelName()).isEqualTo("flowers");
 
+    // The call without credentials is on record as well, without the endpoint it did not get to
+    // name (its message is not read).
+    Awaiting.until(
+        "the anonymous gRPC inference on record",
+        WAIT,
+        () -> {
+          for (JsonNode record :
+              admin
+                  .get("/api/v1/audit/records?actor=anonymous&outcome=failure&pageSize=100")
+                  .json()
+                  .get("records")) {
+            if (record.get("endpoint") == null || record.get("endpoint").isNull()) {
+              return record.get("status").asInt() == 401
+                  && record.get("error").asString().contains("credentials");
+            }
+          }
+          return false;
+        },
+        () -> admin.get("/api/v1/audit/records?actor=anonymous").toString());
+
     // The refused gRPC inference is on record beside the REST one, with its caller.
     Awaiting.until(
         "the viewer's refused gRPC inference on record",
