@@ -3,6 +3,7 @@ package dev.pier.audit.postgres;
 import dev.pier.audit.AuditRecord;
 import dev.pier.audit.SearchTerms;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -13,14 +14,38 @@ import java.util.List;
  * SQL state 22021 like an {@code INSERT} of it would.
  */
 final class CopyRows {
+  /**
+   * Rows are sent once this many characters are pending: a batch of 500 records with payloads of a
+   * megabyte each is never held a second time, as one text, beside its records.
+   */
+  static final int CHUNK_CHARS = 256 * 1024;
+
+  /** Where the copy's bytes go: the driver's {@code CopyIn}. */
+  @FunctionalInterface
+  interface Output {
+    void write(byte[] bytes, int offset, int length) throws SQLException;
+  }
+
   private CopyRows() {}
 
-  static byte[] of(List<AuditRecord> records) {
-    StringBuilder rows = new StringBuilder(records.size() * 1024);
+  /** Writes the records' rows to {@code out}, a chunk of about {@link #CHUNK_CHARS} at a time. */
+  static void write(List<AuditRecord> records, Output out) throws SQLException {
+    StringBuilder rows = new StringBuilder(Math.min(records.size() * 1024, CHUNK_CHARS) + 1024);
     for (AuditRecord record : records) {
       append(rows, record);
+      if (rows.length() >= CHUNK_CHARS) {
+        send(rows, out);
+      }
     }
-    return rows.toString().getBytes(StandardCharsets.UTF_8);
+    if (!rows.isEmpty()) {
+      send(rows, out);
+    }
+  }
+
+  private static void send(StringBuilder rows, Output out) throws SQLException {
+    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+    out.write(bytes, 0, bytes.length);
+    rows.setLength(0);
   }
 
   private static void append(StringBuilder row, AuditRecord record) {

@@ -113,12 +113,11 @@ public final class PostgresAuditSink implements AuditSink {
    * nothing of the batch was stored.
    */
   static boolean copy(Connection connection, List<AuditRecord> records) throws SQLException {
-    byte[] rows = CopyRows.of(records);
     try {
       connection.setAutoCommit(false);
       CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
       try {
-        copy.writeToCopy(rows, 0, rows.length);
+        CopyRows.write(records, copy::writeToCopy);
         copy.endCopy();
       } finally {
         if (copy.isActive()) {

@@ -153,6 +153,25 @@ class PostgresAuditSinkIT extends AuditSinkContract {
   }
 
   @Test
+  void aBatchOfManyChunksIsCopiedWhole() throws SQLException {
+    String tensor = "[{\"name\":\"x\",\"data\":[" + "0.25,".repeat(20_000) + "1]}]";
+    List<AuditRecord> records =
+        TestRecords.sealed(
+            "chunks",
+            12,
+            index ->
+                TestRecords.inference(T0.plusSeconds(index), "c-" + index, "iris")
+                    .withPayload(tensor, "[{\"name\":\"y\",\"data\":[" + index + "]}]"));
+    assertThat(records.size() * tensor.length()).isGreaterThan(3 * CopyRows.CHUNK_CHARS);
+
+    try (Connection connection = dataSource.getConnection()) {
+      assertThat(PostgresAuditSink.copy(connection, records)).isTrue();
+    }
+
+    assertThat(sink.readChain("chunks", 0, null, 100)).containsExactlyElementsOf(records);
+  }
+
+  @Test
   void anUnreachableDatabaseFailsTheWholeBatch() {
     PGSimpleDataSource nowhere = new PGSimpleDataSource();
     nowhere.setURL("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
