@@ -154,21 +154,47 @@ class PostgresAuditSinkIT extends AuditSinkContract {
 
   @Test
   void aBatchOfManyChunksIsCopiedWhole() throws SQLException {
-    String tensor = "[{\"name\":\"x\",\"data\":[" + "0.25,".repeat(20_000) + "1]}]";
-    List<AuditRecord> records =
-        TestRecords.sealed(
-            "chunks",
-            12,
-            index ->
-                TestRecords.inference(T0.plusSeconds(index), "c-" + index, "iris")
-                    .withPayload(tensor, "[{\"name\":\"y\",\"data\":[" + index + "]}]"));
-    assertThat(records.size() * tensor.length()).isGreaterThan(3 * CopyRows.CHUNK_CHARS);
+    List<AuditRecord> records = largeRecords("chunks", 12);
+    assertThat(records.stream().mapToInt(record -> record.inputs().length()).sum())
+        .isGreaterThan(3 * CopyRows.CHUNK_CHARS);
 
     try (Connection connection = dataSource.getConnection()) {
       assertThat(PostgresAuditSink.copy(connection, records)).isTrue();
     }
 
     assertThat(sink.readChain("chunks", 0, null, 100)).containsExactlyElementsOf(records);
+  }
+
+  /** Records with a tensor of 20,000 numbers, about 100 KB of JSON each. */
+  private static List<AuditRecord> largeRecords(String stream, int count) {
+    String tensor = "[{\"name\":\"x\",\"data\":[" + "0.25,".repeat(20_000) + "1]}]";
+    return TestRecords.sealed(
+        stream,
+        count,
+        index ->
+            TestRecords.inference(T0.plusSeconds(index), stream + "-" + index, "iris")
+                .withPayload(tensor, "[{\"name\":\"y\",\"data\":[" + index + "]}]"));
+  }
+
+  /** Compressing large payloads cost the database more than storing them (V11). */
+  @Test
+  void largePayloadsAreStoredUncompressed() throws SQLException {
+    assertThat(sink.write(largeRecords("large", 2)).rejected()).isEmpty();
+
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT pg_column_compression(inputs), length(inputs) FROM audit_record"
+                    + " WHERE stream = 'large'")) {
+      int rows = 0;
+      while (result.next()) {
+        rows++;
+        assertThat(result.getString(1)).as("compression of the inputs").isNull();
+        assertThat(result.getInt(2)).isGreaterThan(8192);
+      }
+      assertThat(rows).isEqualTo(2);
+    }
   }
 
   @Test
