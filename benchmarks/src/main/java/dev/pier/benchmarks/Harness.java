@@ -49,8 +49,13 @@ abstract class Harness<R extends Harness.Route> {
     }
   }
 
-  /** How long each path warms up before its first row, and each row warms up and measures. */
-  record Timing(Duration pathWarmup, Duration warmup, Duration duration) {
+  /**
+   * How long each path warms up before its first row, and each row warms up and measures; and how
+   * long a row may wait for the machine to go quiet first ({@code settle}, zero: not at all), so
+   * that work left over from the row before (a database still indexing the audit records of a busy
+   * row) is not measured against the next.
+   */
+  record Timing(Duration pathWarmup, Duration warmup, Duration duration, Duration settle) {
     String describe() {
       return "warm-up "
           + warmup.toMillis()
@@ -58,7 +63,14 @@ abstract class Harness<R extends Harness.Route> {
           + duration.toMillis()
           + " ms per row (after "
           + pathWarmup.toMillis()
-          + " ms of warm-up per path)";
+          + " ms of warm-up per path"
+          + (settle.isZero()
+              ? ")"
+              : "; each row starts once the machine used under "
+                  + LoadRunner.QUIET_CORES
+                  + " cores for a second, waiting at most "
+                  + settle.toSeconds()
+                  + " s)");
     }
   }
 
@@ -77,6 +89,7 @@ abstract class Harness<R extends Harness.Route> {
       defaults.put("path-warmup", "5s");
       defaults.put("warmup", "2s");
       defaults.put("duration", "5s");
+      defaults.put("settle", "30s");
       defaults.put("output", output);
     }
 
@@ -87,7 +100,8 @@ abstract class Harness<R extends Harness.Route> {
           new Timing(
               values.duration("path-warmup"),
               values.duration("warmup"),
-              values.duration("duration")),
+              values.duration("duration"),
+              values.duration("settle")),
           Path.of(values.get("output")));
     }
   }
@@ -166,6 +180,7 @@ abstract class Harness<R extends Harness.Route> {
       }
       for (int concurrency : plan.concurrency()) {
         for (R route : routes(model)) {
+          settle(timing.settle());
           LoadRunner.Result result =
               runRow(workload, route, concurrency, timing.warmup(), timing.duration());
           System.out.println(
@@ -174,6 +189,20 @@ abstract class Harness<R extends Harness.Route> {
                       model, route.key(), route.label(), concurrency, route.inProcess(), result)));
         }
       }
+    }
+  }
+
+  private static void settle(Duration limit) throws InterruptedException {
+    if (limit.isZero()) {
+      return;
+    }
+    LoadRunner.Quiet quiet = LoadRunner.awaitQuiet(limit);
+    if (!quiet.reached()) {
+      System.out.printf(
+          "  the machine still used %.2f cores after %d s; measuring anyway%n",
+          quiet.cores(), limit.toSeconds());
+    } else if (quiet.waited().toSeconds() > 1) {
+      System.out.printf("  waited %d s for the machine to go quiet%n", quiet.waited().toSeconds());
     }
   }
 

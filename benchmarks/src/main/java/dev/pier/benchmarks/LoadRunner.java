@@ -217,6 +217,41 @@ final class LoadRunner {
     }
   }
 
+  /**
+   * Below this much CPU, in cores, the machine counts as quiet: idle servers use a few hundredths.
+   */
+  static final double QUIET_CORES = 0.1;
+
+  /** Whether the machine went quiet, after how long, and the CPU of its last second. */
+  record Quiet(boolean reached, Duration waited, double cores) {}
+
+  /**
+   * Waits, a second at a time, until the whole machine used under {@link #QUIET_CORES} cores for a
+   * second, or {@code limit} has passed. Without /proc there is nothing to wait for.
+   */
+  static Quiet awaitQuiet(Duration limit) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    double cores = 0;
+    while (true) {
+      long before = machineCpuNanos();
+      long from = System.nanoTime();
+      sleepUntil(from + 1_000_000_000L);
+      long after = machineCpuNanos();
+      if (before < 0 || after < 0) {
+        return new Quiet(true, Duration.ZERO, 0);
+      }
+      cores = (after - before) / (double) (System.nanoTime() - from);
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+      if (cores < QUIET_CORES) {
+        return new Quiet(true, waited, cores);
+      }
+      if (System.nanoTime() >= deadline) {
+        return new Quiet(false, waited, cores);
+      }
+    }
+  }
+
   private static void sleepUntil(long deadline) throws InterruptedException {
     long remaining;
     while ((remaining = deadline - System.nanoTime()) > 0) {
