@@ -232,7 +232,6 @@ final class LoadRunner {
   static Quiet awaitQuiet(Duration limit) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
-    double cores = 0;
     while (true) {
       long before = machineCpuNanos();
       long from = System.nanoTime();
@@ -241,7 +240,7 @@ final class LoadRunner {
       if (before < 0 || after < 0) {
         return new Quiet(true, Duration.ZERO, 0);
       }
-      cores = (after - before) / (double) (System.nanoTime() - from);
+      double cores = (after - before) / (double) (System.nanoTime() - from);
       Duration waited = Duration.ofNanos(System.nanoTime() - start);
       if (cores < QUIET_CORES) {
         return new Quiet(true, waited, cores);

@@ -75,28 +75,22 @@ final class GatewayServlet extends HttpServlet {
       throws IOException {
     String method = request.getMethod();
     try {
-      if (isHealth(request)) {
-        // Open to every caller, like gRPC's ServerLive and ServerReady: the gateway serves as
-        // long as it runs; whether an endpoint can answer is its own /ready.
+      byte[] open = openResource(request);
+      if (open != null) {
+        // Open to every caller, like gRPC's ServerLive, ServerReady and ServerMetadata: they name
+        // no endpoint, and the gateway serves as long as it runs (whether an endpoint can answer
+        // is its own /ready).
         if (!(method.equals("GET") || method.equals("HEAD"))) {
           response.setHeader("Allow", "GET, HEAD");
           throw new GatewayException(405, "Request method '" + method + "' is not supported", 0);
         }
         response.setStatus(200);
-        response.setContentLength(0);
-        return;
-      }
-      if (isServerMetadata(request)) {
-        // Open like the health probes and gRPC's ServerMetadata: it names no endpoint.
-        if (!(method.equals("GET") || method.equals("HEAD"))) {
-          response.setHeader("Allow", "GET, HEAD");
-          throw new GatewayException(405, "Request method '" + method + "' is not supported", 0);
-        }
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setContentLength(GatewayServerMetadata.JSON.length);
-        if (!method.equals("HEAD")) {
-          response.getOutputStream().write(GatewayServerMetadata.JSON);
+        response.setContentLength(open.length);
+        if (open.length > 0) {
+          response.setContentType("application/json");
+          if (!method.equals("HEAD")) {
+            response.getOutputStream().write(open);
+          }
         }
         return;
       }
@@ -240,14 +234,19 @@ final class GatewayServlet extends HttpServlet {
         0);
   }
 
-  private static boolean isHealth(HttpServletRequest request) {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    return path.equals("/v2/health/live") || path.equals("/v2/health/ready");
-  }
+  private static final byte[] NO_BODY = new byte[0];
 
-  private static boolean isServerMetadata(HttpServletRequest request) {
+  /**
+   * The answer to a resource open to every caller: the health probes (no body) and the server
+   * metadata at {@code /v2}; null for any other path.
+   */
+  private static byte[] openResource(HttpServletRequest request) {
     String path = request.getRequestURI().substring(request.getContextPath().length());
-    return path.equals("/v2");
+    return switch (path) {
+      case "/v2/health/live", "/v2/health/ready" -> NO_BODY;
+      case "/v2" -> GatewayServerMetadata.JSON;
+      default -> null;
+    };
   }
 
   /** The endpoint a gateway path names, or null when it names none. */
