@@ -41,21 +41,25 @@ class ReadyBanner {
     }
   }
 
+  /**
+   * Prints the block in one write: line by line, a reader of the output (a script waiting for the
+   * URLs, or a log line of another thread) could come between its lines and see half of it.
+   */
   void print(PrintStream out, int port) {
     String base =
         (LocalControlPlane.https(environment) ? "https" : "http") + "://localhost:" + port;
-    out.println();
-    out.println("Pier is ready");
-    out.println("  Console:      " + base + "/");
-    out.println("  REST API:     " + base + "/api/v1");
-    out.println("  Swagger UI:   " + base + "/api/v1/docs");
-    out.println("  OIP gateway:  " + base + "/v2/models/{endpoint}/infer");
-    out.println("  OIP gRPC:     localhost:" + grpc.port() + " (inference.GRPCInferenceService)");
-    out.println("  Data:         " + properties.home());
-    for (String line : signIn()) {
-      out.println(line);
-    }
-    out.println();
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Pier is ready");
+    lines.add("  Console:      " + base + "/");
+    lines.add("  REST API:     " + base + "/api/v1");
+    lines.add("  Swagger UI:   " + base + "/api/v1/docs");
+    lines.add("  OIP gateway:  " + base + "/v2/models/{endpoint}/infer");
+    lines.add("  OIP gRPC:     localhost:" + grpc.port() + " (inference.GRPCInferenceService)");
+    lines.add("  Data:         " + properties.home());
+    lines.addAll(signIn());
+    lines.add("");
+    out.print(String.join(System.lineSeparator(), lines) + System.lineSeparator());
     out.flush();
   }
 
