@@ -80,6 +80,15 @@ public final class SearchTerms {
 
   /** The words found so far, and how many more of each kind may be kept. */
   private static final class Words {
+    /** Digits and the characters between JSON numbers: {@link #skipPlainNumbers}'s alphabet. */
+    private static final boolean[] PLAIN_NUMBER_CHARS = new boolean[128];
+
+    static {
+      for (char c : "0123456789,.-+[] \n\r\t".toCharArray()) {
+        PLAIN_NUMBER_CHARS[c] = true;
+      }
+    }
+
     final LinkedHashSet<String> terms = new LinkedHashSet<>();
     final int maxTerms;
     final StringBuilder word = new StringBuilder();
@@ -155,10 +164,14 @@ public final class SearchTerms {
      * character) ends: numbers ({@code 12}, {@code -0.5}, {@code 1.5e-3}) and the commas, brackets
      * and blanks between them, up to the last number not followed by a letter, a digit or any
      * non-ASCII character. Tokenizing that stretch would give number words only, none of which is
-     * kept once {@link #numbersLeft} is 0; a tensor's data is read here at a few comparisons a
-     * character.
+     * kept once {@link #numbersLeft} is 0. Numbers without exponents, most tensor data, are read by
+     * {@link #skipPlainNumbers}; this loop reads the rest at a few comparisons a character.
      */
     private static int skipNumbers(String text, int start, int end) {
+      int plain = skipPlainNumbers(text, start, end);
+      if (plain > start) {
+        return plain;
+      }
       int kept = start;
       int index = start;
       while (index < end) {
@@ -197,6 +210,30 @@ public final class SearchTerms {
         }
       }
       return kept;
+    }
+
+    /**
+     * The common case of {@link #skipNumbers}, at one table lookup a character: a stretch of digits
+     * and of {@code , . - + [ ]} and blanks, which separate words. Its words are runs of digits
+     * only, all number words; when a word character follows, the last run belongs to a longer word
+     * and is left to the caller. Exponents ({@code e}) end the stretch: whether {@code 5e} is a
+     * number word is for the careful loop to judge.
+     */
+    private static int skipPlainNumbers(String text, int start, int end) {
+      int index = start;
+      while (index < end) {
+        char c = text.charAt(index);
+        if (c >= PLAIN_NUMBER_CHARS.length || !PLAIN_NUMBER_CHARS[c]) {
+          break;
+        }
+        index++;
+      }
+      if (index < end && (isAsciiWordChar(text.charAt(index)) || text.charAt(index) >= 0x80)) {
+        while (index > start && isAsciiDigit(text.charAt(index - 1))) {
+          index--;
+        }
+      }
+      return index;
     }
 
     private static int digits(String text, int start, int end) {

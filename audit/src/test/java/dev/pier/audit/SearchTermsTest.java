@@ -76,13 +76,9 @@ class SearchTermsTest {
 
   @Test
   void wordsBetweenNumbersAreKeptAfterTheNumberWordsRunOut() {
-    StringBuilder data = new StringBuilder();
-    for (int index = 0; index < SearchTerms.MAX_PAYLOAD_NUMBERS; index++) {
-      data.append(2000 + index).append(", ");
-    }
     String inputs =
         "[{\"data\":["
-            + data
+            + numberWordsToTheLimit(2000)
             + "-3.5e-2, 0.25, [1E+5, 7]], \"tags\":[12abc, 1.5E+3x, 4.x, 7é, 0x1F],"
             + " \"strings\":[\"eel\", true, false, \"9 lives\"]}]";
     AuditRecord record =
@@ -95,6 +91,31 @@ class SearchTermsTest {
         .contains("data", "tags", "12abc", "3x", "x", "7é", "0x1f", "eel", "true", "lives")
         .contains("2000", String.valueOf(2000 + SearchTerms.MAX_PAYLOAD_NUMBERS - 1))
         .doesNotContain("3", "5e", "25", "1e", "9", "1");
+  }
+
+  @Test
+  void aStretchOfNumbersEndsBeforeTheWordItRunsInto() {
+    AuditRecord record =
+        AuditRecord.inference(T0, "req-1", "iris", "bob", Outcome.SUCCESS, 200, Duration.ZERO)
+            .withPayload(
+                "[" + numberWordsToTheLimit(3000) + "[1, 2]x, 3,45abc,\t6\n7é 8.9e, -0.5+1]done",
+                null);
+
+    List<String> terms = SearchTerms.of(record);
+
+    assertThat(terms)
+        .contains(
+            "x", "45abc", "7é", "done", String.valueOf(3000 + SearchTerms.MAX_PAYLOAD_NUMBERS - 1))
+        .doesNotContain("1", "2", "3", "6", "8", "9e", "0", "5");
+  }
+
+  /** {@code first, first + 1, ...}: as many distinct numbers as a payload's words may hold. */
+  private static String numberWordsToTheLimit(int first) {
+    StringBuilder data = new StringBuilder();
+    for (int index = 0; index < SearchTerms.MAX_PAYLOAD_NUMBERS; index++) {
+      data.append(first + index).append(", ");
+    }
+    return data.toString();
   }
 
   @Test
