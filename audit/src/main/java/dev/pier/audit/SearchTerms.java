@@ -201,7 +201,7 @@ public final class SearchTerms {
           }
           index = digitsEnd;
         }
-        if (index < end && (isAsciiWordChar(text.charAt(index)) || text.charAt(index) >= 0x80)) {
+        if (index < end && continuesAWord(text.charAt(index))) {
           return kept; // part of a longer word, such as 12abc
         }
         kept = index;
@@ -228,12 +228,17 @@ public final class SearchTerms {
         }
         index++;
       }
-      if (index < end && (isAsciiWordChar(text.charAt(index)) || text.charAt(index) >= 0x80)) {
+      if (index < end && continuesAWord(text.charAt(index))) {
         while (index > start && isAsciiDigit(text.charAt(index - 1))) {
           index--;
         }
       }
       return index;
+    }
+
+    /** Whether {@code c} after a run of digits makes them part of a longer word ({@code 12abc}). */
+    private static boolean continuesAWord(char c) {
+      return isAsciiWordChar(c) || c >= 0x80;
     }
 
     private static int digits(String text, int start, int end) {
